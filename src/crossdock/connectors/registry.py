@@ -1,0 +1,60 @@
+"""Connector kinds by name, as written under `kind:` in crossdock.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..config import Config
+from .base import Sink, Source
+from .files import FileSink, FileSource
+from .null import NullSink
+
+
+def _sink_kinds() -> dict[str, type]:
+    from ..sim.target import SimTarget
+
+    return {"file": FileSink, "null": NullSink, "sim-target": SimTarget}
+
+
+SOURCE_KINDS: dict[str, type] = {"files": FileSource}
+
+
+class ConnectorConfigError(ValueError):
+    pass
+
+
+def _options(kind_class: type, where: str, options: dict[str, Any]):
+    try:
+        return kind_class.Options.model_validate(options)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{where}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConnectorConfigError(problems) from None
+
+
+def build_sinks(config: Config) -> dict[str, Sink]:
+    kinds = _sink_kinds()
+    sinks: dict[str, Sink] = {}
+    for name, endpoint in config.endpoints.items():
+        if endpoint.kind not in kinds:
+            raise ConnectorConfigError(
+                f"endpoints.{name}.kind: unknown sink kind {endpoint.kind!r}; known: {', '.join(sorted(kinds))}"
+            )
+        kind_class = kinds[endpoint.kind]
+        sinks[name] = kind_class(name, _options(kind_class, f"endpoints.{name}", endpoint.options))
+    return sinks
+
+
+def build_sources(config: Config) -> list[Source]:
+    sources: list[Source] = []
+    for name, source in config.sources.items():
+        if source.kind not in SOURCE_KINDS:
+            raise ConnectorConfigError(
+                f"sources.{name}.kind: unknown source kind {source.kind!r}; known: {', '.join(sorted(SOURCE_KINDS))}"
+            )
+        kind_class = SOURCE_KINDS[source.kind]
+        sources.append(kind_class(name, source.system or name, _options(kind_class, f"sources.{name}", source.options)))
+    return sources
