@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,11 +21,14 @@ from .config import Config, ConfigError, load_config
 
 EXIT_FAILED, EXIT_NOT_FOUND, EXIT_CONFIG, EXIT_UNAVAILABLE = 1, 3, 4, 5
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="crossdock: Odoo <-> warehouses <-> carriers.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="crossdock: Odoo <-> warehouses <-> carriers."
+)
 dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters: list, show, correct, replay.")
 app.add_typer(dlq_app, name="dlq")
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: messages stay on one line, so scripts can grep them; tables still fit the terminal.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ConfigOption = typer.Option(
     None, "--config", "-c", envvar="CROSSDOCK_CONFIG", help="crossdock.yaml (default: ./crossdock.yaml)"
@@ -90,15 +95,19 @@ def _run_loop(config: Config, *, with_sources: bool, until_idle: bool) -> None:
 
 
 @app.command()
-def run(config: Path | None = ConfigOption,
-        until_idle: bool = typer.Option(False, help="exit once sources are drained and nothing is in flight")) -> None:
+def run(
+    config: Path | None = ConfigOption,
+    until_idle: bool = typer.Option(False, help="exit once sources are drained and nothing is in flight"),
+) -> None:
     """Run sources, flows and deliveries in this process (the embedded shape)."""
     _run_loop(_config(config), with_sources=True, until_idle=until_idle)
 
 
 @app.command()
-def worker(config: Path | None = ConfigOption,
-           until_idle: bool = typer.Option(False, help="exit once nothing is in flight")) -> None:
+def worker(
+    config: Path | None = ConfigOption,
+    until_idle: bool = typer.Option(False, help="exit once nothing is in flight"),
+) -> None:
     """Run flows and deliveries only (scale-out: start several, with bus.kind: nats)."""
     _run_loop(_config(config), with_sources=False, until_idle=until_idle)
 
@@ -122,13 +131,18 @@ def check_config(config: Path | None = ConfigOption) -> None:
         build_sources(loaded)
     except ConnectorConfigError as exc:
         raise _fail(f"invalid configuration: {exc}", EXIT_CONFIG) from None
-    out.print(f"configuration is valid: {len(loaded.sources)} sources, {len(loaded.endpoints)} endpoints, "
-              f"{len(loaded.routes)} routes")
+    out.print(
+        f"configuration is valid: {len(loaded.sources)} sources, {len(loaded.endpoints)} endpoints, "
+        f"{len(loaded.routes)} routes"
+    )
 
 
 @app.command()
-def ingest(files: list[Path], config: Path | None = ConfigOption,
-           system: str = typer.Option(..., help="the system these messages come from (ownership is checked)")) -> None:
+def ingest(
+    files: list[Path],
+    config: Path | None = ConfigOption,
+    system: str = typer.Option(..., help="the system these messages come from (ownership is checked)"),
+) -> None:
     """Put CloudEvents from JSON / JSON-lines files into the inbox (they are processed by run/worker)."""
     from .connectors.files.source import read_file
 
@@ -147,7 +161,9 @@ def ingest(files: list[Path], config: Path | None = ConfigOption,
             await runtime.close()
 
     report = asyncio.run(main())
-    out.print(f"accepted {len(report.accepted)}, rejected {len(report.rejected)}, duplicates {len(report.duplicates)}")
+    out.print(
+        f"accepted {len(report.accepted)}, rejected {len(report.rejected)}, duplicates {len(report.duplicates)}"
+    )
     for id_, reason in report.rejected:
         out.print(f"  m{id_} rejected: {reason}", highlight=False)
 
@@ -159,9 +175,12 @@ def status(config: Path | None = ConfigOption, as_json: bool = typer.Option(Fals
     counts = runtime.ops.status()
     runtime.store.dispose()
     if as_json:
-        out.print_json(json.dumps(counts))
+        print(json.dumps(counts))
         return
-    for title, rows, who in (("messages", counts["messages"], "system"), ("commands", counts["commands"], "endpoint")):
+    for title, rows, who in (
+        ("messages", counts["messages"], "system"),
+        ("commands", counts["commands"], "endpoint"),
+    ):
         table = Table(title=f"{title} by state")
         states = sorted({r["state"] for r in rows})
         table.add_column(who)
@@ -181,7 +200,9 @@ def _entries_table(entries: list, title: str) -> Table:
         ref = f"o{e.outbox_id}" if e.outbox_id else (f"m{e.message_id}" if e.message_id else "")
         text = e.error or e.detail or ""
         style = "red" if e.state in ("rejected", "failed", "dead_lettered") else None
-        table.add_row(e.at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], e.state, e.system, ref, e.actor, text, style=style)
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], e.state, e.system, ref, e.actor, text, style=style
+        )
     return table
 
 
@@ -190,7 +211,9 @@ def _entries_json(entries: list) -> str:
 
 
 @app.command()
-def trace(key: str, config: Path | None = ConfigOption, as_json: bool = typer.Option(False, "--json")) -> None:
+def trace(
+    key: str, config: Path | None = ConfigOption, as_json: bool = typer.Option(False, "--json")
+) -> None:
     """The life of one document (business key, correlation id or subject) as a timeline."""
     from .core import ledger
 
@@ -201,7 +224,7 @@ def trace(key: str, config: Path | None = ConfigOption, as_json: bool = typer.Op
     if not entries:
         raise _fail(f"nothing in the ledger for {key!r}", EXIT_NOT_FOUND)
     if as_json:
-        out.print(_entries_json(entries), highlight=False)
+        print(_entries_json(entries))
     else:
         out.print(_entries_table(entries, f"trace of {key}"))
 
@@ -224,12 +247,18 @@ def ledger_query(
     runtime = _ops(config)
     with runtime.store.engine.connect() as conn:
         entries = ledger.query(
-            conn, business_key=business_key, correlation_id=correlation_id, system=system, state=state,
-            since=_when(since) if since else None, until=_when(until) if until else None, limit=limit,
+            conn,
+            business_key=business_key,
+            correlation_id=correlation_id,
+            system=system,
+            state=state,
+            since=_when(since) if since else None,
+            until=_when(until) if until else None,
+            limit=limit,
         )
     runtime.store.dispose()
     if as_json:
-        out.print(_entries_json(entries), highlight=False)
+        print(_entries_json(entries))
     else:
         out.print(_entries_table(entries, f"ledger ({len(entries)} entries)"))
 
@@ -252,7 +281,7 @@ def dlq_list(config: Path | None = ConfigOption, as_json: bool = typer.Option(Fa
     items = runtime.ops.dead_letters()
     runtime.store.dispose()
     if as_json:
-        out.print(json.dumps([{**d.__dict__, "updated_at": d.updated_at.isoformat()} for d in items]), highlight=False)
+        print(json.dumps([{**d.__dict__, "updated_at": d.updated_at.isoformat()} for d in items]))
         return
     table = Table(title=f"dead letters ({len(items)})")
     for column in ("ref", "business key", "system / endpoint", "type / action", "state", "tries", "error"):
@@ -298,7 +327,9 @@ def _parse_sets(sets: list[str]) -> dict[str, Any]:
 def dlq_correct(
     ref: str,
     reason: str = typer.Option(..., help="why the payload is changed (kept in the ledger)"),
-    set_: list[str] = typer.Option([], "--set", help="path=value, e.g. data.lines.0.sku=AB-12 (value as JSON)"),
+    set_: list[str] = typer.Option(
+        [], "--set", help="path=value, e.g. data.lines.0.sku=AB-12 (value as JSON)"
+    ),
     file: Path | None = typer.Option(None, help="replace the whole payload with this file"),
     actor: str = typer.Option(os.environ.get("USER", "operator"), help="who makes the correction"),
     replay: bool = typer.Option(False, help="replay right after correcting"),
@@ -309,8 +340,9 @@ def dlq_correct(
         raise typer.BadParameter("give --set path=value (repeatable) or --file")
     runtime = _ops(config)
     payload = file.read_text() if file else None
-    version = _operation(lambda: runtime.ops.correct(ref, actor, reason, payload=payload,
-                                                     changes=_parse_sets(set_)))
+    version = _operation(
+        lambda: runtime.ops.correct(ref, actor, reason, payload=payload, changes=_parse_sets(set_))
+    )
     out.print(f"{ref} corrected: payload version {version}")
     if replay:
         out.print(f"{ref} replayed: now {_operation(lambda: runtime.ops.replay(ref, actor, reason))}")
@@ -318,9 +350,12 @@ def dlq_correct(
 
 
 @dlq_app.command("replay")
-def dlq_replay(ref: str, config: Path | None = ConfigOption,
-               actor: str = typer.Option(os.environ.get("USER", "operator")),
-               reason: str = typer.Option("replay from the dead-letter queue")) -> None:
+def dlq_replay(
+    ref: str,
+    config: Path | None = ConfigOption,
+    actor: str = typer.Option(os.environ.get("USER", "operator")),
+    reason: str = typer.Option("replay from the dead-letter queue"),
+) -> None:
     """Send one dead letter back through the runtime."""
     runtime = _ops(config)
     state = _operation(lambda: runtime.ops.replay(ref, actor, reason))
@@ -347,7 +382,9 @@ def replay(
         states = _operation(lambda: runtime.ops.replay_document(key, actor))
         out.print(f"{key}: {len(states)} messages replayed ({', '.join(states)})")
     else:
-        counts = runtime.ops.replay_range(_when(since), _when(until) if until else None, actor, only_failed=not all_)
+        counts = runtime.ops.replay_range(
+            _when(since), _when(until) if until else None, actor, only_failed=not all_
+        )
         out.print(f"replayed {counts['messages']} messages and {counts['commands']} commands")
     runtime.store.dispose()
 
@@ -362,8 +399,10 @@ def schemas(folder: Path = typer.Option(Path("docs/schemas"), "--out")) -> None:
 
 
 @app.command()
-def demo(folder: Path = typer.Option(Path("demo-run"), "--dir", help="working folder (recreated)"),
-         orders: int = typer.Option(40, min=1)) -> None:
+def demo(
+    folder: Path = typer.Option(Path("demo-run"), "--dir", help="working folder (recreated)"),
+    orders: int = typer.Option(40, min=1),
+) -> None:
     """A small real pipeline: files in, retries, a dead letter corrected and replayed, the ledger."""
     from .demo import run_demo
 
@@ -392,4 +431,14 @@ _mount_sub_apps()
 
 
 def main() -> None:
+    logging.basicConfig(
+        level=os.environ.get("CROSSDOCK_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,9 @@ class BusConfig(Strict):
 
 class RuntimeConfig(Strict):
     batch_size: int = Field(default=500, ge=1, le=10_000)
-    lease_seconds: float = Field(default=60.0, gt=0, description="a delivery claimed longer than this is retried")
+    lease_seconds: float = Field(
+        default=60.0, gt=0, description="a delivery claimed longer than this is retried"
+    )
     poll_interval: float = Field(default=0.2, gt=0)
     max_message_bytes: int = Field(default=1_048_576, ge=1024)
     delivery_concurrency: int = Field(default=32, ge=1)
@@ -110,13 +112,13 @@ class Config(Strict):
         from .flows import FLOWS
         from .model.catalog import EVENT_TYPES
 
-        endpoints = info.data.get("endpoints") or {}
+        endpoints = info.data.get("endpoints")  # absent when endpoints failed: not worth a second error
         for i, route in enumerate(routes):
             if route.type not in EVENT_TYPES:
                 raise ValueError(f"[{i}] unknown event type {route.type!r}")
             if route.flow not in FLOWS:
                 raise ValueError(f"[{i}] unknown flow {route.flow!r}; known: {', '.join(sorted(FLOWS))}")
-            if route.endpoint and route.endpoint not in endpoints:
+            if route.endpoint and endpoints is not None and route.endpoint not in endpoints:
                 raise ValueError(f"[{i}] endpoint {route.endpoint!r} is not defined under endpoints")
         return routes
 
@@ -125,7 +127,9 @@ class Config(Strict):
         for kind, connectors in (("sources", self.sources), ("endpoints", self.endpoints)):
             for name, connector in connectors.items():
                 if connector.system and self.systems and connector.system not in self.systems:
-                    raise ValueError(f"{kind}.{name}: system {connector.system!r} is not defined under systems")
+                    raise ValueError(
+                        f"{kind}.{name}: system {connector.system!r} is not defined under systems"
+                    )
         return self
 
     def role_of(self, system: str) -> str | None:
@@ -184,7 +188,9 @@ def parse_config(text: str, path: str = "crossdock.yaml") -> Config:
         where = f"{mark.line + 1}" if mark else "?"
         raise ConfigError(path, [f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
     if not isinstance(raw, dict):
-        raise ConfigError(path, ["1: the top level must be a mapping of sections (store, bus, endpoints ...)"])
+        raise ConfigError(
+            path, ["1: the top level must be a mapping of sections (store, bus, endpoints ...)"]
+        )
     lines: dict[tuple, int] = {}
     try:
         data = _strip_lines(raw, (), lines)

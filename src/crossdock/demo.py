@@ -27,19 +27,19 @@ DISCONTINUED = "DISC-0001"
 
 def _config_text(folder: Path) -> str:
     return f"""\
-store: {{url: "sqlite:///{folder / 'crossdock.db'}"}}
+store: {{url: "sqlite:///{folder / "crossdock.db"}"}}
 runtime: {{poll_interval: 0.02, batch_size: 200}}
 systems:
   odoo: {{role: erp}}
   wms: {{role: warehouse}}
 sources:
-  odoo-files: {{kind: files, system: odoo, path: "{folder / 'inbox' / 'odoo'}", watch: false}}
-  wms-files: {{kind: files, system: wms, path: "{folder / 'inbox' / 'wms'}", watch: false}}
+  odoo-files: {{kind: files, system: odoo, path: "{folder / "inbox" / "odoo"}", watch: false}}
+  wms-files: {{kind: files, system: wms, path: "{folder / "inbox" / "wms"}", watch: false}}
 endpoints:
   wms:
     kind: sim-target
     system: wms
-    path: "{folder / 'wms-received'}"
+    path: "{folder / "wms-received"}"
     outage_attempts: 4
     reject: [{{field: lines.0.sku, equals: {DISCONTINUED}, reason: "unknown SKU {DISCONTINUED} (discontinued)"}}]
     retry: {{base_delay: 0.05, max_delay: 0.4, max_attempts: 6}}
@@ -47,7 +47,7 @@ endpoints:
   odoo:
     kind: sim-target
     system: odoo
-    path: "{folder / 'odoo-received'}"
+    path: "{folder / "odoo-received"}"
 routes:
   - {{type: order.released, flow: passthrough, endpoint: wms}}
   - {{type: shipment.confirmed, flow: passthrough, endpoint: odoo}}
@@ -57,24 +57,43 @@ routes:
 def _order(n: int, at: datetime) -> dict:
     sku = DISCONTINUED if n == 7 else f"SKU-{n % 17:04d}"
     return {
-        "id": f"odoo-so-{n}", "source": "odoo://main", "type": "order.released", "time": at.isoformat(),
+        "id": f"odoo-so-{n}",
+        "source": "odoo://main",
+        "type": "order.released",
+        "time": at.isoformat(),
         "data": {
-            "order_id": f"SO{n:04d}", "customer": {"code": f"C{n % 5:03d}", "name": f"Customer {n % 5}"},
+            "order_id": f"SO{n:04d}",
+            "customer": {"code": f"C{n % 5:03d}", "name": f"Customer {n % 5}"},
             "ship_to": {"name": f"Store {n}", "city": "Columbus", "country": "US"},
-            "service_level": "ground" if n % 3 else "two_day", "allocation_rule": "fefo",
+            "service_level": "ground" if n % 3 else "two_day",
+            "allocation_rule": "fefo",
             "lines": [{"line_no": "1", "sku": sku, "quantity": {"value": str(1 + n % 4), "uom": "CS"}}],
         },
     }
 
 
 def _shipment(n: int, at: datetime, with_price: bool = False) -> dict:
-    line = {"line_no": "1", "sku": f"SKU-{n % 17:04d}", "shipped_quantity": {"value": str(1 + n % 4), "uom": "CS"}}
+    line = {
+        "line_no": "1",
+        "sku": f"SKU-{n % 17:04d}",
+        "shipped_quantity": {"value": str(1 + n % 4), "uom": "CS"},
+    }
     if with_price:
         line["unit_price"] = {"amount": "9.99", "currency": "USD"}
     return {
-        "id": f"wms-ship-{n}", "source": "wms://dc1", "type": "shipment.confirmed", "time": at.isoformat(),
-        "data": {"shipment_id": f"SH{n:04d}", "order_id": f"SO{n:04d}", "warehouse_code": "DC1", "lines": [line],
-                 "carrier": "UPS", "tracking_number": f"1Z{n:010d}", "shipped_at": at.isoformat()},
+        "id": f"wms-ship-{n}",
+        "source": "wms://dc1",
+        "type": "shipment.confirmed",
+        "time": at.isoformat(),
+        "data": {
+            "shipment_id": f"SH{n:04d}",
+            "order_id": f"SO{n:04d}",
+            "warehouse_code": "DC1",
+            "lines": [line],
+            "carrier": "UPS",
+            "tracking_number": f"1Z{n:010d}",
+            "shipped_at": at.isoformat(),
+        },
     }
 
 
@@ -139,10 +158,16 @@ def run_demo(folder: Path, orders: int, console: Console) -> None:
             console.print(table)
             refused = [d for d in dead if d.kind == "command"]
             for d in refused:
-                runtime.ops.correct(d.ref, "demo-operator", "customer service substituted the discontinued SKU",
-                                    changes={"lines.0.sku": "SKU-0007"})
+                runtime.ops.correct(
+                    d.ref,
+                    "demo-operator",
+                    "customer service substituted the discontinued SKU",
+                    changes={"lines.0.sku": "SKU-0007"},
+                )
                 runtime.ops.replay(d.ref, "demo-operator", "replay after correction")
-                console.print(f"corrected {d.ref} ({d.business_key}): lines.0.sku {DISCONTINUED} -> SKU-0007, replayed")
+                console.print(
+                    f"corrected {d.ref} ({d.business_key}): lines.0.sku {DISCONTINUED} -> SKU-0007, replayed"
+                )
             await runtime.run(until_idle=True)
             console.print(_status_table(runtime, "after correction and replay"))
             counts = _ledger_counts(runtime)

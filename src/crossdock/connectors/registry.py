@@ -15,7 +15,7 @@ from .null import NullSink
 def _sink_kinds() -> dict[str, type]:
     from ..sim.target import SimTarget
 
-    return {"file": FileSink, "null": NullSink, "sim-target": SimTarget}
+    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget}
 
 
 SOURCE_KINDS: dict[str, type] = {"files": FileSource}
@@ -56,5 +56,7 @@ def build_sources(config: Config) -> list[Source]:
                 f"sources.{name}.kind: unknown source kind {source.kind!r}; known: {', '.join(sorted(SOURCE_KINDS))}"
             )
         kind_class = SOURCE_KINDS[source.kind]
-        sources.append(kind_class(name, source.system or name, _options(kind_class, f"sources.{name}", source.options)))
+        sources.append(
+            kind_class(name, source.system or name, _options(kind_class, f"sources.{name}", source.options))
+        )
     return sources

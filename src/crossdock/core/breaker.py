@@ -45,7 +45,9 @@ class CircuitBreaker:
     def record_failure(self) -> bool:
         """Count a failure; True when this failure opened (or re-opened) the circuit."""
         self.failures += 1
-        if self.state == HALF_OPEN or (self.opened_at is None and self.failures >= self.policy.failure_threshold):
+        if self.state == HALF_OPEN or (
+            self.opened_at is None and self.failures >= self.policy.failure_threshold
+        ):
             self.opened_at = self.clock()
             return True
         return False

@@ -44,8 +44,14 @@ class Claimed:
 
 
 class Dispatcher:
-    def __init__(self, store: Store, config: Config, sinks: Mapping[str, Sink], clock: Callable[[], datetime],
-                 rng: random.Random | None = None):
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        sinks: Mapping[str, Sink],
+        clock: Callable[[], datetime],
+        rng: random.Random | None = None,
+    ):
         self.store = store
         self.config = config
         self.sinks = dict(sinks)
@@ -84,8 +90,10 @@ class Dispatcher:
             heads = dict(
                 conn.execute(
                     select(outbox.c.ordering_key, func.min(outbox.c.id))
-                    .where(outbox.c.ordering_key.in_({r.ordering_key for r in rows}),
-                           outbox.c.state.in_(ACTIVE_DELIVERY_STATES))
+                    .where(
+                        outbox.c.ordering_key.in_({r.ordering_key for r in rows}),
+                        outbox.c.state.in_(ACTIVE_DELIVERY_STATES),
+                    )
                     .group_by(outbox.c.ordering_key)
                 ).all()
             )
@@ -110,19 +118,33 @@ class Dispatcher:
             for row in chosen:
                 recovered = row.state == DELIVERING
                 delivery = Delivery(
-                    outbox_id=row.id, idempotency_key=row.idempotency_key, endpoint=row.endpoint, action=row.action,
-                    payload=json.loads(row.payload), attempt=row.attempts + 1, business_key=row.business_key,
+                    outbox_id=row.id,
+                    idempotency_key=row.idempotency_key,
+                    endpoint=row.endpoint,
+                    action=row.action,
+                    payload=json.loads(row.payload),
+                    attempt=row.attempts + 1,
+                    business_key=row.business_key,
                     correlation_id=row.correlation_id,
                 )
                 claimed.append(Claimed(delivery, lease, row.subject, recovered))
                 detail: dict[str, Any] = {"attempt": delivery.attempt, "endpoint": row.endpoint}
                 if recovered:
                     detail["recovered"] = "lease expired before an outcome was recorded; delivering again"
-                entries.append(ledger.entry(
-                    State.DELIVERING, self.system_of(row.endpoint), now, message_id=row.message_id,
-                    outbox_id=row.id, business_key=row.business_key, correlation_id=row.correlation_id,
-                    subject=row.subject, payload_version=row.payload_version, detail=detail,
-                ))
+                entries.append(
+                    ledger.entry(
+                        State.DELIVERING,
+                        self.system_of(row.endpoint),
+                        now,
+                        message_id=row.message_id,
+                        outbox_id=row.id,
+                        business_key=row.business_key,
+                        correlation_id=row.correlation_id,
+                        subject=row.subject,
+                        payload_version=row.payload_version,
+                        detail=detail,
+                    )
+                )
             ledger.append(conn, entries)
         return claimed
 
@@ -146,8 +168,13 @@ class Dispatcher:
         entries = []
         for item, result in results:
             d = item.delivery
-            common = dict(message_id=None, outbox_id=d.outbox_id, business_key=d.business_key,
-                          correlation_id=d.correlation_id, subject=item.subject)
+            common = dict(
+                message_id=None,
+                outbox_id=d.outbox_id,
+                business_key=d.business_key,
+                correlation_id=d.correlation_id,
+                subject=item.subject,
+            )
             system = self.system_of(d.endpoint)
             breaker = self.breakers.get(d.endpoint)
             if isinstance(result, Outcome):
@@ -167,39 +194,61 @@ class Dispatcher:
             policy = self.config.endpoints[d.endpoint].retry
             if should_retry(policy, d.attempt, result.retryable):
                 due = next_attempt_at(policy, d.attempt, now, self.rng)
-                updates[RETRY_SCHEDULED].append({"oid": d.outbox_id, "lease": item.lease, "error": error, "next": due})
-                entries.append(ledger.entry(State.RETRY_SCHEDULED, system, now,
-                                            detail={"next_attempt_at": due.isoformat()}, **common))
+                updates[RETRY_SCHEDULED].append(
+                    {"oid": d.outbox_id, "lease": item.lease, "error": error, "next": due}
+                )
+                entries.append(
+                    ledger.entry(
+                        State.RETRY_SCHEDULED,
+                        system,
+                        now,
+                        detail={"next_attempt_at": due.isoformat()},
+                        **common,
+                    )
+                )
             else:
                 why = "not retryable" if not result.retryable else f"gave up after {d.attempt} attempts"
-                updates[DEAD_LETTERED].append({"oid": d.outbox_id, "lease": item.lease, "error": error, "next": now})
-                entries.append(ledger.entry(State.DEAD_LETTERED, system, now, error=error, detail={"why": why},
-                                            **common))
-        with self.store.engine.begin() as conn:
-            lost: set[int] = set()
-            for state, params in updates.items():
-                statement = (
-                    update(outbox)
-                    .where(outbox.c.id == bindparam("oid"), outbox.c.state == DELIVERING,
-                           outbox.c.lease_until == bindparam("lease"))
-                    .values(state=state, lease_until=None, error=bindparam("error"),
-                            next_attempt_at=bindparam("next"), updated_at=now)
+                updates[DEAD_LETTERED].append(
+                    {"oid": d.outbox_id, "lease": item.lease, "error": error, "next": now}
                 )
-                if conn.execute(statement, params).rowcount != len(params):
-                    lost |= self._lost_leases(conn, params, state)
+                entries.append(
+                    ledger.entry(State.DEAD_LETTERED, system, now, error=error, detail={"why": why}, **common)
+                )
+        with self.store.engine.begin() as conn:
+            ours = self._still_ours(conn, [(item.delivery.outbox_id, item.lease) for item, _ in results])
+            for state, params in updates.items():
+                params = [p for p in params if p["oid"] in ours]
+                if params:
+                    conn.execute(
+                        update(outbox)
+                        .where(outbox.c.id == bindparam("oid"))
+                        .values(
+                            state=state,
+                            lease_until=None,
+                            error=bindparam("error"),
+                            next_attempt_at=bindparam("next"),
+                            updated_at=now,
+                        ),
+                        params,
+                    )
+            lost = len(results) - len(ours)
             if lost:
-                log.warning("outcomes for %d deliveries dropped: their lease passed to another worker", len(lost))
-                entries = [e for e in entries if e["outbox_id"] not in lost]
+                log.warning(
+                    "outcomes of %d deliveries dropped: their lease had passed to another worker", lost
+                )
+                entries = [e for e in entries if e["outbox_id"] in ours]
             ledger.append(conn, entries)
 
     @staticmethod
-    def _lost_leases(conn, params: list[dict[str, Any]], state: str) -> set[int]:
-        """Which of these updates did not apply (our lease had passed to another worker)."""
-        ids = [p["oid"] for p in params]
-        current = conn.execute(
-            select(outbox.c.id, outbox.c.state, outbox.c.lease_until).where(outbox.c.id.in_(ids))
-        ).all()
-        return {id_ for id_, now_state, lease in current if not (lease is None and now_state == state)}
+    def _still_ours(conn, leases: list[tuple[int, datetime]]) -> set[int]:
+        """Ids whose lease is still the one we took (read under a row lock, then updated)."""
+        query = select(outbox.c.id, outbox.c.state, outbox.c.lease_until).where(
+            outbox.c.id.in_([id_ for id_, _ in leases])
+        )
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = {id_: (state, as_utc(lease)) for id_, state, lease in conn.execute(query)}
+        return {id_ for id_, lease in leases if current.get(id_) == (DELIVERING, lease)}
 
     async def run_once(self, limit: int | None = None) -> int:
         claimed = await asyncio.to_thread(self.claim, limit or self.config.runtime.batch_size)
@@ -213,7 +262,9 @@ class Dispatcher:
         """When the earliest scheduled retry or lease expiry falls, to sleep until then."""
         with self.store.engine.connect() as conn:
             retry = conn.execute(
-                select(func.min(outbox.c.next_attempt_at)).where(outbox.c.state.in_((PENDING, RETRY_SCHEDULED)))
+                select(func.min(outbox.c.next_attempt_at)).where(
+                    outbox.c.state.in_((PENDING, RETRY_SCHEDULED))
+                )
             ).scalar_one()
             lease = conn.execute(
                 select(func.min(outbox.c.lease_until)).where(outbox.c.state == DELIVERING)

@@ -45,15 +45,26 @@ def _guess_key(raw: dict[str, Any] | None) -> str | None:
     """Best effort business key for a rejected message, so `trace SO0042` finds it too."""
     data = (raw or {}).get("data")
     if isinstance(data, dict):
-        for name in ("order_id", "shipment_id", "receipt_id", "rma_id", "sku", "code", "snapshot_id",
-                     "adjustment_id", "tracking_number"):
+        for name in (
+            "order_id",
+            "shipment_id",
+            "receipt_id",
+            "rma_id",
+            "sku",
+            "code",
+            "snapshot_id",
+            "adjustment_id",
+            "tracking_number",
+        ):
             if isinstance(data.get(name), str):
                 return data[name]
     return None
 
 
 class Inbox:
-    def __init__(self, store: Store, config: Config, ownership: OwnershipMatrix, clock: Callable[[], datetime]):
+    def __init__(
+        self, store: Store, config: Config, ownership: OwnershipMatrix, clock: Callable[[], datetime]
+    ):
         self.store = store
         self.config = config
         self.ownership = ownership
@@ -63,7 +74,11 @@ class Inbox:
         """The message row for one input, and the rejection reason if it is rejected."""
         system = item.system
         row: dict[str, Any] = {
-            "system": system, "received_at": now, "updated_at": now, "payload_version": 1, "error": None,
+            "system": system,
+            "received_at": now,
+            "updated_at": now,
+            "payload_version": 1,
+            "error": None,
         }
         raw: dict[str, Any] | None = None
         try:
@@ -78,7 +93,9 @@ class Inbox:
                 event_id=event_id or "-",
                 source=source,
                 type=str(raw.get("type", "invalid"))[:100] if raw else "invalid",
-                subject=str(raw.get("subject") or f"rejected:{system}")[:300] if raw else f"rejected:{system}",
+                subject=str(raw.get("subject") or f"rejected:{system}")[:300]
+                if raw
+                else f"rejected:{system}",
                 business_key=_guess_key(raw),
                 correlation_id=str(raw.get("correlationid") or event_id or "") or None if raw else None,
                 causation_id=None,
@@ -127,7 +144,9 @@ class Inbox:
             existing: dict[str, int] = dict(inserted)
             if missing:
                 found = conn.execute(
-                    select(messages.c.idempotency_key, messages.c.id).where(messages.c.idempotency_key.in_(missing))
+                    select(messages.c.idempotency_key, messages.c.id).where(
+                        messages.c.idempotency_key.in_(missing)
+                    )
                 )
                 existing.update({key: id_ for key, id_ in found})
             entries = []
@@ -138,14 +157,21 @@ class Inbox:
                 else:
                     entries.append(self._duplicate_entry(row, existing.get(key), origins[key], now, report))
             for row, item in repeats:
-                entries.append(self._duplicate_entry(row, existing.get(row["idempotency_key"]), item, now, report))
+                entries.append(
+                    self._duplicate_entry(row, existing.get(row["idempotency_key"]), item, now, report)
+                )
             ledger.append(conn, entries)
         return report
 
-    def _accepted_entries(self, row: dict, message_id: int, now: datetime, report: IngestReport) -> list[dict]:
+    def _accepted_entries(
+        self, row: dict, message_id: int, now: datetime, report: IngestReport
+    ) -> list[dict]:
         common = dict(
-            message_id=message_id, business_key=row["business_key"], correlation_id=row["correlation_id"],
-            subject=row["subject"], payload_version=1,
+            message_id=message_id,
+            business_key=row["business_key"],
+            correlation_id=row["correlation_id"],
+            subject=row["subject"],
+            payload_version=1,
         )
         entries = [ledger.entry(State.RECEIVED, row["system"], now, detail={"type": row["type"]}, **common)]
         if row["state"] == REJECTED:
@@ -157,11 +183,21 @@ class Inbox:
             entries.append(ledger.entry(State.QUEUED, row["system"], now, **common))
         return entries
 
-    def _duplicate_entry(self, row: dict, existing_id: int | None, item: Incoming, now: datetime,
-                         report: IngestReport) -> dict:
+    def _duplicate_entry(
+        self, row: dict, existing_id: int | None, item: Incoming, now: datetime, report: IngestReport
+    ) -> dict:
         report.duplicates.append((existing_id or 0, row["idempotency_key"]))
         return ledger.entry(
-            State.DUPLICATE, row["system"], now, message_id=existing_id, business_key=row["business_key"],
-            correlation_id=row["correlation_id"], subject=row["subject"],
-            detail={"idempotency_key": row["idempotency_key"], "event_id": row["event_id"], "origin": item.origin},
+            State.DUPLICATE,
+            row["system"],
+            now,
+            message_id=existing_id,
+            business_key=row["business_key"],
+            correlation_id=row["correlation_id"],
+            subject=row["subject"],
+            detail={
+                "idempotency_key": row["idempotency_key"],
+                "event_id": row["event_id"],
+                "origin": item.origin,
+            },
         )

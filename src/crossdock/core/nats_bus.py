@@ -27,8 +27,9 @@ class NatsBus:
 
     async def start(self) -> None:
         try:
-            self.nc = await nats.connect(self.config.url, connect_timeout=3, max_reconnect_attempts=-1,
-                                         allow_reconnect=True)
+            self.nc = await nats.connect(
+                self.config.url, connect_timeout=3, max_reconnect_attempts=-1, allow_reconnect=True
+            )
         except Exception as exc:  # nats raises several unrelated types for "cannot connect"
             raise BusUnavailable(f"cannot reach NATS at {self.config.url}: {exc}") from None
         self.js = self.nc.jetstream()
@@ -46,20 +47,26 @@ class NatsBus:
             self.config.subject,
             durable=self.config.durable,
             stream=self.config.stream,
-            config=ConsumerConfig(ack_policy=AckPolicy.EXPLICIT, ack_wait=self.config.ack_wait, max_deliver=-1),
+            config=ConsumerConfig(
+                ack_policy=AckPolicy.EXPLICIT, ack_wait=self.config.ack_wait, max_deliver=-1
+            ),
         )
 
     async def announce(self, accepted: Sequence[tuple[int, str]]) -> None:
         # Msg-Id lets JetStream drop a re-announcement of the same id within its duplicate window.
-        await asyncio.gather(*(
-            self.js.publish(self.config.subject, str(message_id).encode(), headers={"Nats-Msg-Id": str(message_id)})
-            for message_id, _subject in accepted
-        ))
+        await asyncio.gather(
+            *(
+                self.js.publish(
+                    self.config.subject, str(message_id).encode(), headers={"Nats-Msg-Id": str(message_id)}
+                )
+                for message_id, _subject in accepted
+            )
+        )
 
     async def take(self, limit: int, timeout: float) -> list[Ticket] | None:
         try:
             batch = await self.subscription.fetch(limit, timeout=max(timeout, 0.05))
-        except NatsTimeout:
+        except (NatsTimeout, TimeoutError):  # nats-py raises either, depending on where the wait ended
             return []
         return [Ticket(int(msg.data), msg) for msg in batch]
 
@@ -71,6 +78,8 @@ class NatsBus:
                 await ticket.handle.ack()
 
     async def close(self) -> None:
+        # close, not drain: a pull subscription with no fetch pending never finishes draining, and
+        # anything fetched but not acked is redelivered after ack_wait anyway.
         if self.nc is not None:
-            await self.nc.drain()
+            await self.nc.close()
             self.nc = None

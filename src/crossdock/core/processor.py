@@ -60,9 +60,11 @@ class Processor:
 
     def _system_of(self, endpoint: str) -> str:
         configured = self.config.endpoints.get(endpoint)
-        return (configured.system if configured and configured.system else endpoint)
+        return configured.system if configured and configured.system else endpoint
 
-    def _claim(self, conn: Connection, ids: Sequence[int] | None, limit: int) -> tuple[list[Any], ProcessReport]:
+    def _claim(
+        self, conn: Connection, ids: Sequence[int] | None, limit: int
+    ) -> tuple[list[Any], ProcessReport]:
         report = ProcessReport()
         query = select(messages).where(messages.c.state == QUEUED)
         if ids is not None:
@@ -113,8 +115,13 @@ class Processor:
         entries: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
         for row in rows:
-            common = dict(message_id=row.id, business_key=row.business_key, correlation_id=row.correlation_id,
-                          subject=row.subject, payload_version=row.payload_version)
+            common = dict(
+                message_id=row.id,
+                business_key=row.business_key,
+                correlation_id=row.correlation_id,
+                subject=row.subject,
+                payload_version=row.payload_version,
+            )
             try:
                 commands = self._commands_for(row, now)
             except Exception as exc:  # a flow bug or bad data: park the message, keep going
@@ -126,20 +133,28 @@ class Processor:
                 continue
             report.processed.append(row.id)
             new_commands.extend(commands)
-            entries.append(ledger.entry(
-                State.TRANSFORMED, row.system, now,
-                detail={"commands": len(commands), "routes": len(self.routes.get(row.type, ()))}, **common,
-            ))
+            entries.append(
+                ledger.entry(
+                    State.TRANSFORMED,
+                    row.system,
+                    now,
+                    detail={"commands": len(commands), "routes": len(self.routes.get(row.type, ()))},
+                    **common,
+                )
+            )
         report.commands = len(new_commands)
         entries.extend(self._write_outbox(conn, new_commands, now))
         if report.processed:
             conn.execute(
-                update(messages).where(messages.c.id.in_(report.processed)).values(state=PROCESSED, updated_at=now)
+                update(messages)
+                .where(messages.c.id.in_(report.processed))
+                .values(state=PROCESSED, updated_at=now)
             )
         if failures:
             conn.execute(
-                update(messages).where(messages.c.id == bindparam("mid")).values(
-                    state=DEAD_LETTERED, error=bindparam("error"), updated_at=now),
+                update(messages)
+                .where(messages.c.id == bindparam("mid"))
+                .values(state=DEAD_LETTERED, error=bindparam("error"), updated_at=now),
                 failures,
             )
         ledger.append(conn, entries)
@@ -153,26 +168,32 @@ class Processor:
             for index, command in enumerate(FLOWS[route.flow](document, event, context)):
                 endpoint = command.endpoint or route.endpoint
                 if endpoint is None or endpoint not in self.config.endpoints:
-                    raise ValueError(f"flow {route.flow} produced {command.action} for unknown endpoint {endpoint!r}")
-                out.append({
-                    "message_id": row.id,
-                    "idempotency_key": outbox_key(row.idempotency_key, row.payload_version, endpoint, command, index),
-                    "endpoint": endpoint,
-                    "ordering_key": f"{endpoint}|{row.subject}"[:420],
-                    "action": command.action,
-                    "business_key": row.business_key,
-                    "correlation_id": row.correlation_id,
-                    "payload": _json(command.payload),
-                    "payload_version": 1,
-                    "state": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "lease_until": None,
-                    "error": None,
-                    "created_at": now,
-                    "updated_at": now,
-                    "_subject": row.subject,
-                })
+                    raise ValueError(
+                        f"flow {route.flow} produced {command.action} for unknown endpoint {endpoint!r}"
+                    )
+                out.append(
+                    {
+                        "message_id": row.id,
+                        "idempotency_key": outbox_key(
+                            row.idempotency_key, row.payload_version, endpoint, command, index
+                        ),
+                        "endpoint": endpoint,
+                        "ordering_key": f"{endpoint}|{row.subject}"[:420],
+                        "action": command.action,
+                        "business_key": row.business_key,
+                        "correlation_id": row.correlation_id,
+                        "payload": _json(command.payload),
+                        "payload_version": 1,
+                        "state": PENDING,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                        "lease_until": None,
+                        "error": None,
+                        "created_at": now,
+                        "updated_at": now,
+                        "_subject": row.subject,
+                    }
+                )
         return out
 
     def _write_outbox(self, conn: Connection, commands: list[dict[str, Any]], now: datetime) -> list[dict]:
@@ -183,7 +204,9 @@ class Processor:
         existing = {
             key: (id_, state)
             for key, id_, state in conn.execute(
-                select(outbox.c.idempotency_key, outbox.c.id, outbox.c.state).where(outbox.c.idempotency_key.in_(keys))
+                select(outbox.c.idempotency_key, outbox.c.id, outbox.c.state).where(
+                    outbox.c.idempotency_key.in_(keys)
+                )
             )
         }
         fresh = [c for c in commands if c["idempotency_key"] not in existing]
@@ -195,28 +218,52 @@ class Processor:
             )
             ids = {key: id_ for id_, key in inserted}
             for c in fresh:
-                entries.append(ledger.entry(
-                    State.QUEUED, self._system_of(c["endpoint"]), now, message_id=c["message_id"],
-                    outbox_id=ids[c["idempotency_key"]], business_key=c["business_key"],
-                    correlation_id=c["correlation_id"], subject=c["_subject"], payload_version=1,
-                    detail={"action": c["action"], "endpoint": c["endpoint"]},
-                ))
+                entries.append(
+                    ledger.entry(
+                        State.QUEUED,
+                        self._system_of(c["endpoint"]),
+                        now,
+                        message_id=c["message_id"],
+                        outbox_id=ids[c["idempotency_key"]],
+                        business_key=c["business_key"],
+                        correlation_id=c["correlation_id"],
+                        subject=c["_subject"],
+                        payload_version=1,
+                        detail={"action": c["action"], "endpoint": c["endpoint"]},
+                    )
+                )
         again = [(c, existing[c["idempotency_key"]]) for c in commands if c["idempotency_key"] in existing]
         rearm = [{"oid": id_} for c, (id_, state) in again if state not in ACTIVE_DELIVERY_STATES]
         if rearm:
             conn.execute(
-                update(outbox).where(outbox.c.id == bindparam("oid")).values(
-                    state=PENDING, attempts=0, next_attempt_at=now, lease_until=None, error=None, updated_at=now),
+                update(outbox)
+                .where(outbox.c.id == bindparam("oid"))
+                .values(
+                    state=PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    lease_until=None,
+                    error=None,
+                    updated_at=now,
+                ),
                 rearm,
             )
             rearmed = {r["oid"] for r in rearm}
             for c, (id_, _) in again:
                 if id_ in rearmed:
-                    entries.append(ledger.entry(
-                        State.QUEUED, self._system_of(c["endpoint"]), now, message_id=c["message_id"], outbox_id=id_,
-                        business_key=c["business_key"], correlation_id=c["correlation_id"], subject=c["_subject"],
-                        detail={"action": c["action"], "endpoint": c["endpoint"], "replay": True},
-                    ))
+                    entries.append(
+                        ledger.entry(
+                            State.QUEUED,
+                            self._system_of(c["endpoint"]),
+                            now,
+                            message_id=c["message_id"],
+                            outbox_id=id_,
+                            business_key=c["business_key"],
+                            correlation_id=c["correlation_id"],
+                            subject=c["_subject"],
+                            detail={"action": c["action"], "endpoint": c["endpoint"], "replay": True},
+                        )
+                    )
         return entries
 
 
@@ -225,7 +272,9 @@ def _json(payload: dict[str, Any]) -> str:
 
 
 def count_active(conn: Connection) -> int:
-    queued = conn.execute(select(func.count()).select_from(messages).where(messages.c.state == QUEUED)).scalar_one()
+    queued = conn.execute(
+        select(func.count()).select_from(messages).where(messages.c.state == QUEUED)
+    ).scalar_one()
     active = conn.execute(
         select(func.count()).select_from(outbox).where(outbox.c.state.in_(ACTIVE_DELIVERY_STATES))
     ).scalar_one()

@@ -15,7 +15,9 @@ def backoff_seconds(policy: RetryPolicy, attempt: int, rng: random.Random | None
     return max(0.0, base + (rng or random).uniform(-spread, spread))
 
 
-def next_attempt_at(policy: RetryPolicy, attempt: int, now: datetime, rng: random.Random | None = None) -> datetime:
+def next_attempt_at(
+    policy: RetryPolicy, attempt: int, now: datetime, rng: random.Random | None = None
+) -> datetime:
     return now + timedelta(seconds=backoff_seconds(policy, attempt, rng))
 
 

@@ -7,11 +7,15 @@ sources and workers together) and `crossdock worker` (scale-out: workers only, o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import OperationalError
+
+from .. import secrets
 from ..config import Config
 from ..connectors.base import Incoming, Sink, Source
 from ..connectors.registry import build_sinks, build_sources
@@ -22,7 +26,7 @@ from .dispatcher import Dispatcher
 from .inbox import QUEUED, Inbox, IngestReport
 from .operations import Operations
 from .processor import Processor, ProcessReport, count_active
-from .store import Store, open_store
+from .store import Store, open_store, safe_url
 from .tables import messages
 
 log = logging.getLogger("crossdock.runtime")
@@ -102,8 +106,14 @@ class Runtime:
 
         def stale() -> list[tuple[int, str]]:
             with self.store.engine.connect() as conn:
-                return [tuple(r) for r in conn.execute(
-                    select(messages.c.id, messages.c.subject).where(messages.c.state == QUEUED).limit(10_000))]
+                return [
+                    tuple(r)
+                    for r in conn.execute(
+                        select(messages.c.id, messages.c.subject)
+                        .where(messages.c.state == QUEUED)
+                        .limit(10_000)
+                    )
+                ]
 
         await self.bus.announce(await asyncio.to_thread(stale))
 
@@ -120,10 +130,18 @@ class Runtime:
         with self.store.engine.connect() as conn:
             return count_active(conn) == 0
 
-    async def run(self, *, until_idle: bool = False, stop: asyncio.Event | None = None,
-                  recover: bool | None = None) -> None:
+    async def run(
+        self, *, until_idle: bool = False, stop: asyncio.Event | None = None, recover: bool | None = None
+    ) -> None:
         """Work until `stop` is set, or (until_idle) until sources are exhausted and nothing is in flight."""
         await self.start()
+        log.info(
+            "runtime started: store %s, bus %s, %d sources, %d endpoints",
+            safe_url(self.store.url),
+            self.config.bus.kind,
+            len(self.sources),
+            len(self.sinks),
+        )
         if recover if recover is not None else isinstance(self.bus, StoreBus):
             recovered = await asyncio.to_thread(self.ops.recover_leases)
             if recovered:
@@ -131,7 +149,12 @@ class Runtime:
         stop = stop or asyncio.Event()
         poll = self.config.runtime.poll_interval
         while not stop.is_set():
-            worked = await self.step(wait=poll if not isinstance(self.bus, StoreBus) else 0.0)
+            try:
+                worked = await self.step(wait=poll if not isinstance(self.bus, StoreBus) else 0.0)
+            except OperationalError as exc:  # the database blinked: nothing was half-written, try again
+                log.error("store error, retrying in 1s: %s", secrets.redact(str(exc.orig or exc)))
+                await asyncio.sleep(1)
+                continue
             if worked:
                 continue
             if until_idle and all(s.exhausted for s in self.sources) and await asyncio.to_thread(self.idle):
@@ -144,10 +167,8 @@ class Runtime:
         if due is not None:
             delay = min(poll, max(0.0, (due - self.clock()).total_seconds()))
         if isinstance(self.bus, StoreBus) or due is not None:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=max(delay, 0.005))
-            except TimeoutError:
-                pass
 
     async def close(self) -> None:
         for sink in self.sinks.values():

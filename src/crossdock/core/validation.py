@@ -58,7 +58,9 @@ def parse_body(body: str | bytes | dict[str, Any], max_bytes: int) -> dict[str, 
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise Rejection(f"not valid JSON: {exc}", "malformed") from None
     if not isinstance(raw, dict):
-        raise Rejection(f"a message must be a JSON object (a CloudEvent), not {type(raw).__name__}", "malformed")
+        raise Rejection(
+            f"a message must be a JSON object (a CloudEvent), not {type(raw).__name__}", "malformed"
+        )
     return raw
 
 
@@ -69,9 +71,7 @@ def parse_event(raw: dict[str, Any]) -> CloudEvent:
         raise Rejection(f"invalid CloudEvents envelope: {_pydantic_reason(exc, '')}", "envelope") from None
 
 
-def check_event(
-    event: CloudEvent, system: str, role: str | None, ownership: OwnershipMatrix
-) -> Accepted:
+def check_event(event: CloudEvent, system: str, role: str | None, ownership: OwnershipMatrix) -> Accepted:
     document_class = EVENT_TYPES.get(event.type)
     if document_class is None:
         raise Rejection(f"unknown event type {event.type!r}", "unknown_type")

@@ -80,7 +80,9 @@ class OwnershipMatrix:
                 return ".".join(pattern), owners
         return None
 
-    def violations(self, document_type: str, data: Mapping[str, Any], system: str, role: str | None) -> list[str]:
+    def violations(
+        self, document_type: str, data: Mapping[str, Any], system: str, role: str | None
+    ) -> list[str]:
         """Reasons, one per offending field, why `system` may not send this document."""
         if document_type not in self._rules:
             return []
@@ -108,5 +110,7 @@ class OwnershipMatrix:
                 reasons.append(f"{document_type} is owned by {owner}; {who} may not set its fields ({shown})")
             else:
                 for field in fields:
-                    reasons.append(f"field {field!r} of {document_type} is owned by {owner}; {who} may not set it")
+                    reasons.append(
+                        f"field {field!r} of {document_type} is owned by {owner}; {who} may not set it"
+                    )
         return reasons

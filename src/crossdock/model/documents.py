@@ -237,7 +237,9 @@ class AdjustmentLine(CanonicalModel):
     reason: AdjustmentReason
     lot: str | None = None
     location: str | None = None
-    partner_reason_code: str | None = Field(default=None, description="the warehouse's own code, kept verbatim")
+    partner_reason_code: str | None = Field(
+        default=None, description="the warehouse's own code, kept verbatim"
+    )
     note: str | None = None
 
 

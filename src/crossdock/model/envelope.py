@@ -17,7 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .base import UtcDatetime, utc_now
 
 _EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")
-_CORE_ATTRIBUTES = {"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "dataschema", "data"}
+_CORE_ATTRIBUTES = {
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "subject",
+    "time",
+    "datacontenttype",
+    "dataschema",
+    "data",
+}
 
 
 class CloudEvent(BaseModel):
@@ -45,7 +55,7 @@ class CloudEvent(BaseModel):
 
     @model_validator(mode="after")
     def _extension_names(self) -> CloudEvent:
-        for name in (self.model_extra or {}):
+        for name in self.model_extra or {}:
             if not _EXTENSION_NAME.match(name):
                 raise ValueError(f"extension attribute {name!r} must be 1-20 lower-case letters or digits")
         return self

@@ -7,6 +7,7 @@ connector, so the runtime's retries, circuit breaker and dead letters meet real 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ class SimTargetOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Path
-    outage_attempts: int = Field(default=0, ge=0, description="the first N attempts fail as if the target were down")
+    outage_attempts: int = Field(
+        default=0, ge=0, description="the first N attempts fail as if the target were down"
+    )
     delay_ms: float = Field(default=0, ge=0)
     reject: list[RejectRule] = Field(default_factory=list)
     fsync: bool = False
@@ -63,10 +66,13 @@ class SimTarget:
             raise TransientError(f"{self.name} is unavailable (connection refused)")
         for rule in self.options.reject:
             if _lookup(delivery.payload, rule.field) == rule.equals:
-                raise PermanentError(f"{self.name} refused {delivery.action}: {rule.reason}",
-                                     detail={"field": rule.field, "value": rule.equals})
+                raise PermanentError(
+                    f"{self.name} refused {delivery.action}: {rule.reason}",
+                    detail={"field": rule.field, "value": rule.equals},
+                )
         written = self.files.write(delivery)
-        return Outcome(acknowledged=True, detail={"already_applied": not written})
+        # The pid tells which worker process applied it (tests prove several workers share the load).
+        return Outcome(acknowledged=True, detail={"already_applied": not written, "applied_by": os.getpid()})
 
     async def close(self) -> None:
         return None

@@ -62,8 +62,10 @@ class FileSink:
 
     async def deliver(self, delivery: Delivery) -> Outcome:
         written = self.write(delivery)
-        return Outcome(acknowledged=True, detail={"file": file_name_for(delivery.idempotency_key),
-                                                  "already_applied": not written})
+        return Outcome(
+            acknowledged=True,
+            detail={"file": file_name_for(delivery.idempotency_key), "already_applied": not written},
+        )
 
     async def close(self) -> None:
         return None
