@@ -14,7 +14,6 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
 
 from .. import secrets
 
@@ -67,9 +66,9 @@ def create_store_engine(url: str, connect_timeout: float = 5.0) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, poolclass=NullPool
-        )
+        # A pool keeps connections (and their PRAGMAs) open across transactions; connections
+        # are handed between the event loop's worker threads, never used by two at once.
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=4)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling would defer BEGIN; take control of it.
         event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
