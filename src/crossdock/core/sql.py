@@ -6,10 +6,14 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 
+def dialect_insert(conn: Connection, table: Table):
+    """An INSERT that knows ON CONFLICT, for the connection's dialect."""
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
 def insert_ignoring_conflicts(conn: Connection, table: Table, index_elements: list[str]):
-    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    """INSERT ... ON CONFLICT DO NOTHING."""
+    return dialect_insert(conn, table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 def lock_rows(query, conn: Connection):
