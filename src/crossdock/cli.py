@@ -415,7 +415,11 @@ def _mount_sub_apps() -> None:
     import importlib.util
 
     def sub_app(module: str) -> typer.Typer | None:
-        return importlib.import_module(module).app if importlib.util.find_spec(module) else None
+        try:
+            found = importlib.util.find_spec(module)
+        except ModuleNotFoundError:  # the parent package is not there either
+            found = None
+        return importlib.import_module(module).app if found else None
 
     edi_app = sub_app("crossdock.connectors.edi.cli")
     if edi_app is not None:
