@@ -54,3 +54,12 @@ def nats_stream():
         await nc.close()
 
     asyncio.run(cleanup())
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -14,11 +14,15 @@ from .null import NullSink
 
 def _sink_kinds() -> dict[str, type]:
     from ..sim.target import SimTarget
+    from .odoo.sink import OdooSink
 
-    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget}
+    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget, "odoo": OdooSink}
 
 
-SOURCE_KINDS: dict[str, type] = {"files": FileSource}
+def _source_kinds() -> dict[str, type]:
+    from .odoo.source import OdooSource
+
+    return {"files": FileSource, "odoo": OdooSource}
 
 
 class ConnectorConfigError(ValueError):
@@ -49,13 +53,14 @@ def build_sinks(config: Config) -> dict[str, Sink]:
 
 
 def build_sources(config: Config) -> list[Source]:
+    kinds = _source_kinds()
     sources: list[Source] = []
     for name, source in config.sources.items():
-        if source.kind not in SOURCE_KINDS:
+        if source.kind not in kinds:
             raise ConnectorConfigError(
-                f"sources.{name}.kind: unknown source kind {source.kind!r}; known: {', '.join(sorted(SOURCE_KINDS))}"
+                f"sources.{name}.kind: unknown source kind {source.kind!r}; known: {', '.join(sorted(kinds))}"
             )
-        kind_class = SOURCE_KINDS[source.kind]
+        kind_class = kinds[source.kind]
         sources.append(
             kind_class(name, source.system or name, _options(kind_class, f"sources.{name}", source.options))
         )

@@ -149,18 +149,36 @@ class Dispatcher:
         return claimed
 
     async def deliver(self, claimed: list[Claimed]) -> list[tuple[Claimed, Outcome | DeliveryError]]:
+        """Hand each claim to its sink; sinks with `deliver_many` get their whole share at once."""
         limit = asyncio.Semaphore(self.config.runtime.delivery_concurrency)
 
-        async def one(item: Claimed) -> tuple[Claimed, Outcome | DeliveryError]:
+        async def one(item: Claimed) -> list[tuple[Claimed, Outcome | DeliveryError]]:
             async with limit:
                 try:
-                    return item, await self.sinks[item.delivery.endpoint].deliver(item.delivery)
+                    return [(item, await self.sinks[item.delivery.endpoint].deliver(item.delivery))]
                 except DeliveryError as exc:
-                    return item, exc
+                    return [(item, exc)]
                 except Exception as exc:  # an unexpected connector error: retry, it may be transient
-                    return item, DeliveryError(f"{type(exc).__name__}: {exc}")
+                    return [(item, DeliveryError(f"{type(exc).__name__}: {exc}"))]
 
-        return list(await asyncio.gather(*(one(item) for item in claimed)))
+        async def many(sink, items: list[Claimed]) -> list[tuple[Claimed, Outcome | DeliveryError]]:
+            try:
+                outcomes = await sink.deliver_many([item.delivery for item in items])
+            except Exception as exc:  # the batch call itself broke: every item is retried
+                outcomes = [DeliveryError(f"{type(exc).__name__}: {exc}") for _ in items]
+            return list(zip(items, outcomes, strict=True))
+
+        by_endpoint: dict[str, list[Claimed]] = defaultdict(list)
+        for item in claimed:
+            by_endpoint[item.delivery.endpoint].append(item)
+        tasks = []
+        for endpoint, items in by_endpoint.items():
+            sink = self.sinks[endpoint]
+            if hasattr(sink, "deliver_many"):
+                tasks.append(many(sink, items))
+            else:
+                tasks.extend(one(item) for item in items)
+        return [pair for group in await asyncio.gather(*tasks) for pair in group]
 
     def record(self, results: list[tuple[Claimed, Outcome | DeliveryError]]) -> None:
         now = self.clock()

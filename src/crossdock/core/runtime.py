@@ -62,6 +62,9 @@ class Runtime:
         self.dispatcher = Dispatcher(self.store, config, self.sinks, clock)
         self.ops = Operations(self.store, config, self.ownership, clock)
         self.bus = bus or make_bus(config)
+        for connector in [*self.sources, *self.sinks.values()]:
+            if hasattr(connector, "bind"):  # connectors that keep state in the store (cursors, markers)
+                connector.bind(self.store)
         self._started = False
         self._last_sweep = 0.0
 

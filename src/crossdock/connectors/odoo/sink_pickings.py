@@ -1,0 +1,440 @@
+"""The batched reads and writes behind OdooSink: markers, checks, move lines, validation, counts."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..base import DeliveryError, Outcome, PermanentError, TransientError
+from .client import OdooClient
+from .errors import OdooError, OdooUserError
+from .mapping import m2o_id
+
+WIZARDS = {
+    "stock.backorder.confirmation",
+    "stock.immediate.transfer",
+    "expiry.picking.confirmation",
+    "confirm.stock.sms",
+}
+MODULE = "crossdock"
+
+
+@dataclass
+class PickingPlan:
+    picking_id: int
+    document: Any
+    kind: str
+    commands: list = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    packages: list[dict[str, Any]] = field(default_factory=list)  # to create; lines refer by index
+
+
+@dataclass
+class Entry:
+    """One move line to create: a product, a quantity, maybe a lot or serial, maybe a package."""
+
+    product_id: int
+    quantity: Decimal
+    lot: str | None = None
+    package: str | None = None
+    expiry: Any = None
+
+
+class PickingWriter:
+    def __init__(self, client: OdooClient):
+        self.client = client
+        self.products: dict[str, dict] = {}
+        self._fields: dict[str, set[str]] = {}
+        self.plans = None  # a key-value store for inventory plans, bound by the sink
+
+    async def fields(self, model: str) -> set[str]:
+        if model not in self._fields:
+            self._fields[model] = set(
+                await self.client.call(model, "fields_get", params={"allfields": [], "attributes": ["type"]})
+            )
+        return self._fields[model]
+
+    # ---- finding pickings --------------------------------------------------------------------
+    async def markers(self, names: list[str]) -> dict[str, int]:
+        if not names:
+            return {}
+        rows = await self.client.search_read(
+            "ir.model.data", [["module", "=", MODULE], ["name", "in", names]], ["name", "res_id"]
+        )
+        return {r["name"]: r["res_id"] for r in rows}
+
+    async def mark(self, markers: dict[str, int]) -> None:
+        if markers:
+            await self.client.create(
+                "ir.model.data",
+                [
+                    {
+                        "module": MODULE,
+                        "name": name,
+                        "model": "stock.picking",
+                        "res_id": picking_id,
+                        "noupdate": True,
+                    }
+                    for name, picking_id in markers.items()
+                ],
+            )
+
+    async def open_pickings(self, code: str, refs: list[str], by_name: bool) -> dict[str, list[int]]:
+        if not refs:
+            return {}
+        key = "name" if by_name else "origin"
+        rows = await self.client.search_read(
+            "stock.picking",
+            [
+                [key, "in", sorted(set(refs))],
+                ["picking_type_code", "=", code],
+                ["state", "not in", ["done", "cancel"]],
+            ],
+            [key],
+            order="id asc",
+        )
+        found: dict[str, list[int]] = defaultdict(list)
+        for row in rows:
+            found[row[key]].append(row["id"])
+        return found
+
+    async def states(self, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return {r["id"]: r["state"] for r in await self.client.read("stock.picking", sorted(ids), ["state"])}
+
+    # ---- checking and planning ---------------------------------------------------------------
+    async def _products(self, skus: set[str]) -> dict[str, dict]:
+        missing = sorted(skus - set(self.products))
+        if missing:
+            for row in await self.client.search_read(
+                "product.product",
+                [["default_code", "in", missing]],
+                ["default_code", "tracking"],
+                context={"active_test": False},
+            ):
+                self.products[row["default_code"]] = row
+        return self.products
+
+    async def prepare(self, plans: dict[int, PickingPlan], allow_over: bool) -> dict[int, DeliveryError]:
+        """Check every document against its picking and build the writes; refusals by outbox id."""
+        pickings = {
+            p["id"]: p
+            for p in await self.client.read(
+                "stock.picking",
+                sorted({plan.picking_id for plan in plans.values()}),
+                ["name", "location_id", "location_dest_id", "move_ids", "picking_type_code"],
+            )
+        }
+        moves = {
+            m["id"]: m
+            for m in await self.client.read(
+                "stock.move",
+                sorted({m for p in pickings.values() for m in p["move_ids"]}),
+                ["product_id", "product_uom_qty", "product_uom", "state", "move_line_ids"],
+            )
+        }
+        entries = {oid: _entries(plan.document) for oid, plan in plans.items()}
+        products = await self._products({sku for es in entries.values() for sku, _ in es})
+        lot_names = {e.lot for es in entries.values() for _, e in es if e.lot}
+        lots: dict[tuple[int, str], int] = {}
+        if lot_names:
+            for row in await self.client.search_read(
+                "stock.lot", [["name", "in", sorted(lot_names)]], ["name", "product_id"]
+            ):
+                lots[(m2o_id(row["product_id"]), row["name"])] = row["id"]
+        refused: dict[int, DeliveryError] = {}
+        qty_field = "qty_done" if self.client.version.major <= 16 else "quantity"
+        for oid, plan in plans.items():
+            picking = pickings[plan.picking_id]
+            try:
+                plan.commands = self._lines(
+                    plan, picking, moves, entries[oid], products, lots, qty_field, allow_over
+                )
+            except ValueError as exc:
+                refused[oid] = PermanentError(f"{picking['name']}: {exc}")
+        return refused
+
+    def _lines(
+        self,
+        plan: PickingPlan,
+        picking: dict,
+        moves: dict[int, dict],
+        entries: list[tuple[str, Entry]],
+        products: dict[str, dict],
+        lots: dict,
+        qty_field: str,
+        allow_over: bool,
+    ) -> list:
+        picking_moves = [moves[m] for m in picking["move_ids"] if moves[m]["state"] not in ("done", "cancel")]
+        by_product: dict[int, list[dict]] = defaultdict(list)
+        for move in picking_moves:
+            by_product[m2o_id(move["product_id"])].append(move)
+        shipped: dict[int, Decimal] = defaultdict(Decimal)
+        outgoing = picking["picking_type_code"] == "outgoing"
+        commands: list = [[2, line, 0] for move in picking_moves for line in move["move_line_ids"]]
+        for sku, entry in entries:
+            product = products.get(sku)
+            if product is None:
+                raise ValueError(f"unknown SKU {sku!r}: no product with that internal reference in Odoo")
+            entry.product_id = product["id"]
+            if product["id"] not in by_product:
+                raise ValueError(f"SKU {sku!r} is not on this picking")
+            if product["tracking"] in ("lot", "serial") and not entry.lot:
+                raise ValueError(
+                    f"SKU {sku!r} is {product['tracking']}-tracked: a lot / serial number is required"
+                )
+            shipped[product["id"]] += entry.quantity
+            move = by_product[product["id"]][0]
+            values: dict[str, Any] = {
+                "move_id": move["id"],
+                "product_id": product["id"],
+                "product_uom_id": m2o_id(move["product_uom"]),
+                "location_id": m2o_id(picking["location_id"]),
+                "location_dest_id": m2o_id(picking["location_dest_id"]),
+                qty_field: float(entry.quantity),
+            }
+            if entry.lot:
+                known = lots.get((product["id"], entry.lot))
+                if known:
+                    values["lot_id"] = known
+                elif outgoing:
+                    raise ValueError(f"lot / serial {entry.lot!r} of SKU {sku!r} does not exist in Odoo")
+                else:
+                    values["lot_name"] = entry.lot
+                    if entry.expiry is not None:
+                        values["expiration_date"] = entry.expiry.strftime("%Y-%m-%d %H:%M:%S")
+            if entry.package:
+                values["result_package_id"] = entry.package  # replaced by the package id once created
+            if self.client.version.has_picked:
+                values["picked"] = True
+            commands.append([0, 0, values])
+        for product_id, quantity in shipped.items():
+            demand = sum(Decimal(repr(m["product_uom_qty"])) for m in by_product[product_id])
+            if quantity > demand and not allow_over:
+                sku = next(s for s, e in entries if e.product_id == product_id)
+                raise ValueError(f"SKU {sku!r}: {quantity} confirmed but only {demand} ordered")
+        if not shipped:
+            raise ValueError("nothing was processed: every quantity is zero")
+        plan.values = _picking_values(plan.document)
+        plan.packages = _packages(plan.document)
+        return commands
+
+    # ---- writing and validating --------------------------------------------------------------
+    async def apply(self, plans: dict[int, PickingPlan], no_backorder) -> dict[int, Outcome | DeliveryError]:
+        results: dict[int, Outcome | DeliveryError] = {}
+        if not plans:
+            return results
+        picking_fields = await self.fields("stock.picking")
+        package_ids = await self._create_packages(plans)
+        written: dict[int, PickingPlan] = {}
+        for oid, plan in plans.items():
+            for command in plan.commands:
+                if command[0] == 0 and "result_package_id" in command[2]:
+                    command[2]["result_package_id"] = package_ids[(oid, command[2]["result_package_id"])]
+            values = {k: v for k, v in plan.values.items() if k in picking_fields}
+            try:
+                await self.client.write(
+                    "stock.picking", [plan.picking_id], {"move_line_ids": plan.commands, **values}
+                )
+                written[oid] = plan
+            except OdooError as exc:
+                results[oid] = _error(exc)
+        results.update(await self._validate(written, no_backorder))
+        return results
+
+    async def _create_packages(self, plans: dict[int, PickingPlan]) -> dict[tuple[int, str], int]:
+        wanted = [(oid, package) for oid, plan in plans.items() for package in plan.packages]
+        if not wanted:
+            return {}
+        model = self.client.version.package_model
+        known = await self.fields(model)
+        ids = await self.client.create(model, [{k: v for k, v in p.items() if k in known} for _, p in wanted])
+        return {(oid, package["name"]): id_ for (oid, package), id_ in zip(wanted, ids, strict=True)}
+
+    async def _validate(
+        self, plans: dict[int, PickingPlan], no_backorder
+    ) -> dict[int, Outcome | DeliveryError]:
+        if not plans:
+            return {}
+        ids = [plan.picking_id for plan in plans.values()]
+        context = {
+            "skip_backorder": True,
+            "skip_sms": True,
+            "skip_expired": True,
+            "picking_ids_not_to_backorder": [
+                p.picking_id for p in plans.values() if no_backorder(p.document)
+            ],
+        }
+        results: dict[int, Outcome | DeliveryError] = {}
+        try:
+            answer = await self.client.call("stock.picking", "button_validate", ids, context=context)
+            _check_answer(answer)
+        except OdooUserError:
+            if len(plans) == 1:
+                raise
+            for oid, plan in plans.items():  # one bad picking fails the whole call: find it
+                try:
+                    results.update(await self._validate({oid: plan}, no_backorder))
+                except OdooError as exc:
+                    results[oid] = _error(exc)
+            return results
+        states = await self.states(set(ids))
+        backorders = await self.client.search_read(
+            "stock.picking", [["backorder_id", "in", ids]], ["name", "backorder_id"]
+        )
+        follow = {m2o_id(b["backorder_id"]): b["name"] for b in backorders}
+        for oid, plan in plans.items():
+            if states.get(plan.picking_id) == "done":
+                results[oid] = Outcome(
+                    acknowledged=True,
+                    detail={"picking_id": plan.picking_id, "backorder": follow.get(plan.picking_id)},
+                )
+            else:
+                results[oid] = TransientError(
+                    f"picking {plan.picking_id} is {states.get(plan.picking_id)} after validation"
+                )
+        return results
+
+    # ---- inventory adjustments ----------------------------------------------------------------
+    async def adjust(self, document, plan_name: str) -> dict[str, Any]:
+        """Deltas become absolute counts, computed once and kept, so a redelivery cannot count twice."""
+        saved = self.plans.get(f"odoo-plan:{plan_name}") if self.plans else None
+        if saved is None:
+            targets = await self._targets(document)
+            if self.plans:
+                self.plans.set(f"odoo-plan:{plan_name}", json.dumps(targets))
+        else:
+            targets = json.loads(saved)
+        values = [
+            {
+                "product_id": t["product_id"],
+                "location_id": t["location_id"],
+                "lot_id": t["lot_id"] or False,
+                "inventory_quantity": t["target"],
+            }
+            for t in targets
+        ]
+        context = {"inventory_mode": True, "inventory_name": f"crossdock {document.adjustment_id}"}
+        quant_ids = await self.client.create("stock.quant", values, context=context)
+        answer = await self.client.call(
+            "stock.quant", "action_apply_inventory", sorted(set(quant_ids)), context=context
+        )
+        _check_answer(answer)
+        return {"quants": len(set(quant_ids)), "targets": [t["target"] for t in targets]}
+
+    async def _targets(self, document) -> list[dict[str, Any]]:
+        houses = await self.client.search_read(
+            "stock.warehouse", [["code", "=", document.warehouse_code]], ["lot_stock_id"]
+        )
+        if not houses:
+            raise ValueError(f"unknown warehouse {document.warehouse_code!r}")
+        location = m2o_id(houses[0]["lot_stock_id"])
+        products = await self._products({line.sku for line in document.lines})
+        targets = []
+        for line in document.lines:
+            product = products.get(line.sku)
+            if product is None:
+                raise ValueError(f"unknown SKU {line.sku!r}")
+            lot_id = None
+            if line.lot:
+                found = await self.client.search(
+                    "stock.lot", [["name", "=", line.lot], ["product_id", "=", product["id"]]]
+                )
+                if not found:
+                    raise ValueError(f"lot {line.lot!r} of SKU {line.sku!r} does not exist in Odoo")
+                lot_id = found[0]
+            domain = [
+                ["product_id", "=", product["id"]],
+                ["location_id", "=", location],
+                ["lot_id", "=", lot_id or False],
+            ]
+            quants = await self.client.search_read("stock.quant", domain, ["quantity"])
+            current = sum(Decimal(repr(q["quantity"])) for q in quants)
+            target = current + line.delta.value
+            if target < 0:
+                raise ValueError(
+                    f"SKU {line.sku!r}: adjusting {current} by {line.delta.value} goes below zero"
+                )
+            targets.append(
+                {
+                    "product_id": product["id"],
+                    "location_id": location,
+                    "lot_id": lot_id,
+                    "target": float(target),
+                }
+            )
+        return targets
+
+
+def _check_answer(answer: Any) -> None:
+    if isinstance(answer, dict) and answer.get("res_model") in WIZARDS | {"stock.inventory.conflict"}:
+        raise TransientError(
+            f"Odoo asked for the {answer['res_model']} wizard; retrying after re-reading state"
+        )
+
+
+def _error(exc: OdooError) -> DeliveryError:
+    return (TransientError if exc.retryable else PermanentError)(str(exc), detail={"odoo_error": exc.kind})
+
+
+def _entries(document: Any) -> list[tuple[str, Entry]]:
+    """(sku, entry) per move line to create, from a shipment, a receipt or a return receipt."""
+    out: list[tuple[str, Entry]] = []
+    package_of = {}
+    for package in getattr(document, "packages", []) or []:
+        for content in package.contents:
+            package_of.setdefault((content.line_no, content.sku), package.sscc or package.package_id)
+    single = None
+    packages = getattr(document, "packages", []) or []
+    if len(packages) == 1 and not packages[0].contents:
+        single = packages[0].sscc or packages[0].package_id
+    for line in document.lines:
+        quantity = (
+            getattr(line, "shipped_quantity", None)
+            or getattr(line, "received_quantity", None)
+            or line.quantity
+        )
+        package = package_of.get((line.line_no, line.sku), single)
+        lots = [(lot.lot, lot.quantity.value, lot.expiry) for lot in getattr(line, "lots", []) or []]
+        if not lots and getattr(line, "lot", None):  # a return receipt line names one lot
+            lots = [(line.lot, quantity.value, None)]
+        if line.serials:
+            out.extend((line.sku, Entry(0, Decimal(1), serial, package)) for serial in line.serials)
+        elif lots:
+            out.extend((line.sku, Entry(0, qty, lot, package, expiry)) for lot, qty, expiry in lots)
+        elif quantity.value > 0:
+            out.append((line.sku, Entry(0, quantity.value, None, package)))
+    return out
+
+
+def _picking_values(document: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    tracking = getattr(document, "tracking_number", None)
+    numbers = (
+        [tracking]
+        if tracking
+        else [p.tracking_number for p in getattr(document, "packages", []) if p.tracking_number]
+    )
+    if numbers:
+        values["carrier_tracking_ref"] = ",".join(dict.fromkeys(numbers))
+    freight = getattr(document, "freight_cost", None)
+    if freight is not None:
+        values["carrier_price"] = float(freight.amount)
+    weights = [p.weight.value for p in getattr(document, "packages", []) if p.weight]
+    if weights:
+        values["shipping_weight"] = float(sum(weights))
+    return values
+
+
+def _packages(document: Any) -> list[dict[str, Any]]:
+    out = []
+    for package in getattr(document, "packages", []) or []:
+        row: dict[str, Any] = {"name": package.sscc or package.package_id}
+        if package.weight:
+            row["shipping_weight"] = float(package.weight.value)
+        out.append(row)
+    return out

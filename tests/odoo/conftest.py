@@ -1,0 +1,106 @@
+"""An Odoo emulator per version (in memory, on a loopback port) and helpers to drive it like a user."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from typing import Any
+
+import pytest
+
+from crossdock.connectors.odoo import OdooClient
+from crossdock.sim.odoo.orm import open_database
+from crossdock.sim.odoo.seed import seed
+from crossdock.sim.odoo.server import OdooServer
+
+VERSIONS = ["16.0", "17.0", "18.0", "19.0"]
+DB, LOGIN, PASSWORD, API_KEY = "crossdock", "admin", "admin", "crossdock-sim-admin-api-key"
+
+
+class Odoo:
+    """A running emulator, driven the way a person in Odoo would (plain XML-RPC)."""
+
+    def __init__(self, version: str):
+        self.version = version
+        self.major = int(version.split(".")[0])
+        self.server = OdooServer(
+            seed(open_database(":memory:", version), skus=40, customers=6, suppliers=3)
+        ).start()
+        self.url = self.server.url
+        self.proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
+
+    def x(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.proxy.execute_kw(DB, 2, PASSWORD, model, method, list(args), kwargs)
+
+    def product(self, code: str) -> int:
+        return self.x("product.product", "search", [["default_code", "=", code]])[0]
+
+    def sale(self, lines: list[tuple[str, float]], customer: int = 1) -> tuple[int, str]:
+        partner = self.x("res.partner", "search", [["name", "=", f"Customer {customer:04d} SA"]])[0]
+        order = self.x(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner,
+                "order_line": [
+                    [0, 0, {"product_id": self.product(code), "product_uom_qty": qty}] for code, qty in lines
+                ],
+            },
+        )
+        self.x("sale.order", "action_confirm", [order])
+        return order, self.x("sale.order", "read", [order], ["name"])[0]["name"]
+
+    def purchase(self, lines: list[tuple[str, float]]) -> tuple[int, str]:
+        partner = self.x("res.partner", "search", [["name", "ilike", "Supplier"]], limit=1)[0]
+        order = self.x(
+            "purchase.order",
+            "create",
+            {
+                "partner_id": partner,
+                "order_line": [
+                    [0, 0, {"product_id": self.product(code), "product_qty": qty}] for code, qty in lines
+                ],
+            },
+        )
+        self.x("purchase.order", "button_confirm", [order])
+        return order, self.x("purchase.order", "read", [order], ["name"])[0]["name"]
+
+    def pickings(self, origin: str) -> list[dict]:
+        return self.x(
+            "stock.picking",
+            "search_read",
+            [["origin", "=", origin]],
+            ["name", "state", "backorder_id", "carrier_tracking_ref", "carrier_price"],
+            order="id asc",
+        )
+
+    def deliver_all(self, picking_id: int) -> None:
+        """Ship everything that was ordered, as a person validating in the UI would."""
+        if self.major == 16:
+            for move in self.x(
+                "stock.move", "search_read", [["picking_id", "=", picking_id]], ["product_uom_qty"]
+            ):
+                self.x("stock.move", "write", [move["id"]], {"quantity_done": move["product_uom_qty"]})
+        self.x("stock.picking", "button_validate", [picking_id], context={"skip_backorder": True})
+
+    def on_hand(self, code: str, lot: str | None = None) -> float:
+        domain = [["product_id", "=", self.product(code)], ["location_id.usage", "=", "internal"]]
+        if lot:
+            domain.append(["lot_id.name", "=", lot])
+        return sum(q["quantity"] for q in self.x("stock.quant", "search_read", domain, ["quantity"]))
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+@pytest.fixture(scope="module", params=VERSIONS)
+def odoo(request):
+    instance = Odoo(request.param)
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+async def client(odoo):
+    connected = await OdooClient(odoo.url, DB, LOGIN, API_KEY if odoo.major >= 19 else PASSWORD).connect()
+    yield connected
+    await connected.close()
