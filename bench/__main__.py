@@ -14,6 +14,7 @@ from rich.table import Table
 
 SUITES = [
     ("runtime: messages through inbox, ledger, flow, outbox, sink, ack", "bench.runtime_bench"),
+    ("Odoo: RPC calls to release orders and apply shipments, beside a naive client", "bench.odoo_bench"),
     ("X12: parse with full validation, and generate", "bench.bench_edi"),
 ]
 

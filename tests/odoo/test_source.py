@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from crossdock.connectors.odoo.source import OdooSource, OdooSourceOptions
 from crossdock.core.store import open_store
 from crossdock.model import ExpectedReceipt, Item, ReturnAuthorization, SalesOrder
@@ -136,4 +138,55 @@ async def test_product_changes_are_item_events(odoo):
     [changed] = of_type(await poll(src), "item.changed")
     item = Item.model_validate(changed["data"])
     assert item.sku == "SKU00005" and str(item.weight.value) == "2.5" and item.weight.unit == "kg"
+    await src.close()
+
+
+async def test_automation_webhook_wakes_the_poller(odoo):
+    """17+: Odoo posts a hint when a delivery is created; the source polls at once instead of waiting."""
+    import httpx
+
+    if odoo.major < 17:
+        pytest.skip("base.automation webhooks exist from 17.0")
+    src = source(odoo, streams=["orders"], webhook_port=0, webhook_token="t0ken")
+    src.options.poll_interval = 3600  # only the hint can make it poll again
+    await poll(src)
+    model = odoo.x("ir.model", "search", [["model", "=", "stock.picking"]])[0]
+    fields = odoo.x(
+        "ir.model.fields", "search", [["model_id", "=", model], ["name", "in", ["name", "state"]]]
+    )
+    rule = odoo.x(
+        "base.automation",
+        "create",
+        {
+            "name": "crossdock hint",
+            "model_id": model,
+            "trigger": "on_create_or_write",
+            "action_server_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "name": "notify crossdock",
+                        "model_id": model,
+                        "state": "webhook",
+                        "webhook_url": src.webhook.url,
+                        "usage": "base_automation",
+                        "webhook_field_ids": [[6, 0, fields]],
+                    },
+                ]
+            ],
+        },
+    )
+    _, name = await asyncio.to_thread(odoo.sale, [("SKU00001", 1)])
+    for _ in range(200):  # the post arrives on the receiver's own loop
+        if src.hints:
+            break
+        await asyncio.sleep(0.01)
+    assert src.hints >= 1 and src.webhook.received >= 1
+    released = of_type(await src.poll(1000), "order.released")
+    assert name in [e["data"]["order_id"] for e in released]
+    async with httpx.AsyncClient() as http:  # a wrong token is refused and wakes nothing
+        wrong = await http.post(src.webhook.url.replace("t0ken", "guess"), json={"_model": "x", "_id": 1})
+    assert wrong.status_code == 404 and src.webhook.refused == 1
+    odoo.x("base.automation", "unlink", [rule])
     await src.close()

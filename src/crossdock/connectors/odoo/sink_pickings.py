@@ -22,6 +22,13 @@ WIZARDS = {
 MODULE = "crossdock"
 
 
+class MemoryPlans(dict):
+    """Plans kept for this process only (the store's cursors replace it once the sink is bound)."""
+
+    def set(self, key: str, value: str) -> None:
+        self[key] = value
+
+
 @dataclass
 class PickingPlan:
     picking_id: int
@@ -48,7 +55,7 @@ class PickingWriter:
         self.client = client
         self.products: dict[str, dict] = {}
         self._fields: dict[str, set[str]] = {}
-        self.plans = None  # a key-value store for inventory plans, bound by the sink
+        self.plans: Any = MemoryPlans()  # the sink binds the store's cursors: plans then survive a crash
 
     async def fields(self, model: str) -> set[str]:
         if model not in self._fields:
@@ -302,11 +309,10 @@ class PickingWriter:
     # ---- inventory adjustments ----------------------------------------------------------------
     async def adjust(self, document, plan_name: str) -> dict[str, Any]:
         """Deltas become absolute counts, computed once and kept, so a redelivery cannot count twice."""
-        saved = self.plans.get(f"odoo-plan:{plan_name}") if self.plans else None
+        saved = self.plans.get(f"odoo-plan:{plan_name}")
         if saved is None:
             targets = await self._targets(document)
-            if self.plans:
-                self.plans.set(f"odoo-plan:{plan_name}", json.dumps(targets))
+            self.plans.set(f"odoo-plan:{plan_name}", json.dumps(targets))
         else:
             targets = json.loads(saved)
         values = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -27,6 +28,7 @@ from . import mapping
 from .client import OdooClient
 from .mapping import Record, m2o_id
 from .reader import RelatedReader
+from .webhook import WebhookReceiver
 
 Stream = Literal["orders", "incoming", "items"]
 EPOCH = "1970-01-01 00:00:00"
@@ -71,6 +73,9 @@ class OdooSourceOptions(BaseModel):
     rate_limit: float | None = None
     page_size: int = Field(default=500, ge=1)
     once: bool = Field(default=False, description="poll once and report exhausted (tests, backfills)")
+    webhook_port: int | None = Field(default=None, description="listen for Odoo 17+ automation webhooks here")
+    webhook_host: str = "127.0.0.1"
+    webhook_token: str | None = Field(default=None, description="secret part of the webhook URL")
 
 
 class OdooSource:
@@ -96,16 +101,26 @@ class OdooSource:
         self.seen: dict[tuple[str, int], tuple[str, str]] = {}  # (stream, id) -> (digest, write_date)
         self.next_poll = 0.0
         self.polls = 0
+        self.hints = 0
         self._exhausted = False
+        self.webhook: WebhookReceiver | None = None
 
     def bind(self, store) -> None:
         from ...core.cursors import Cursors
 
         self.cursors = Cursors(store)
 
-    def wake(self) -> None:
+    def wake(self, payload: dict | None = None) -> None:
         """A webhook said something changed: poll now rather than at the next interval."""
+        self.hints += 1
         self.next_poll = 0.0
+
+    async def start_webhook(self) -> WebhookReceiver:
+        token = self.options.webhook_token or secrets.token_urlsafe(24)
+        self.webhook = await WebhookReceiver(
+            self.wake, token, self.options.webhook_host, self.options.webhook_port or 0
+        ).start()
+        return self.webhook
 
     def _cursor_name(self, stream: str) -> str:
         return f"odoo:{self.name}:{stream}"
@@ -121,6 +136,8 @@ class OdooSource:
         return mapping.to_odoo_time(since)
 
     async def poll(self, limit: int) -> Sequence[Incoming]:
+        if self.options.webhook_port is not None and self.webhook is None:
+            await self.start_webhook()
         if self._exhausted or time.monotonic() < self.next_poll:
             return []
         self.next_poll = time.monotonic() + self.options.poll_interval
@@ -347,7 +364,14 @@ class OdooSource:
         return self._exhausted
 
     async def close(self) -> None:
+        if self.webhook is not None:
+            await self.webhook.close()
         await self.client.close()
 
     def stats(self) -> dict[str, Any]:
-        return {"polls": self.polls, "calls": self.client.calls, "marks": dict(self.marks)}
+        return {
+            "polls": self.polls,
+            "hints": self.hints,
+            "calls": self.client.calls,
+            "marks": dict(self.marks),
+        }
