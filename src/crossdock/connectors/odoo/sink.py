@@ -50,6 +50,11 @@ class OdooSinkOptions(BaseModel):
         default="auto", description="auto: a shipment marked final cancels the rest; else a backorder follows"
     )
     allow_over_ship: bool = False
+    batch_transfers: Literal["auto", "never"] = Field(
+        default="auto",
+        description="auto: when Odoo's Batch Transfers module is installed, write a batch's pickings in one "
+        "call through a stock.picking.batch named after it",
+    )
 
 
 class OdooSink:
@@ -159,7 +164,12 @@ class OdooSink:
                     if marker_name(kind, _doc_id(plan.document)) not in markers
                 }
             )
-            results.update(await self.writer.apply(ready, self._no_backorder))
+            batch = None
+            if self.options.batch_transfers == "auto" and await self.writer.has_model("stock.picking.batch"):
+                batch = (
+                    f"crossdock {kind}s {min(_doc_id(p.document) for p in ready.values()) if ready else ''}"
+                )
+            results.update(await self.writer.apply(ready, self._no_backorder, batch))
         return results
 
     def _no_backorder(self, document: Any) -> bool:

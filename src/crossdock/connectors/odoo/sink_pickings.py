@@ -231,27 +231,58 @@ class PickingWriter:
         return commands
 
     # ---- writing and validating --------------------------------------------------------------
-    async def apply(self, plans: dict[int, PickingPlan], no_backorder) -> dict[int, Outcome | DeliveryError]:
+    async def apply(
+        self, plans: dict[int, PickingPlan], no_backorder, batch_name: str | None = None
+    ) -> dict[int, Outcome | DeliveryError]:
+        """Write each picking's lines and tracking, then validate them all.
+
+        With `batch_name` (Odoo's Batch Transfers installed), every picking is written by one
+        create of a stock.picking.batch that links them and updates each (x2many commands):
+        one call instead of one per picking. Otherwise, one write per picking.
+        """
         results: dict[int, Outcome | DeliveryError] = {}
         if not plans:
             return results
         picking_fields = await self.fields("stock.picking")
         package_ids = await self._create_packages(plans)
-        written: dict[int, PickingPlan] = {}
+        updates: dict[int, dict[str, Any]] = {}
         for oid, plan in plans.items():
             for command in plan.commands:
                 if command[0] == 0 and "result_package_id" in command[2]:
                     command[2]["result_package_id"] = package_ids[(oid, command[2]["result_package_id"])]
             values = {k: v for k, v in plan.values.items() if k in picking_fields}
+            updates[oid] = {"move_line_ids": plan.commands, **values}
+        written: dict[int, PickingPlan] = {}
+        if batch_name and len(plans) > 1:
+            commands = [
+                command
+                for oid, plan in plans.items()
+                for command in ([4, plan.picking_id, 0], [1, plan.picking_id, updates[oid]])
+            ]
             try:
-                await self.client.write(
-                    "stock.picking", [plan.picking_id], {"move_line_ids": plan.commands, **values}
+                await self.client.create(
+                    "stock.picking.batch", [{"name": batch_name, "picking_ids": commands}]
                 )
-                written[oid] = plan
-            except OdooError as exc:
-                results[oid] = _error(exc)
+                written = dict(plans)
+            except OdooUserError:
+                written = {}  # one picking refused the whole call: write them one by one to find it
+        if not written:
+            for oid, plan in plans.items():
+                try:
+                    await self.client.write("stock.picking", [plan.picking_id], updates[oid])
+                    written[oid] = plan
+                except OdooError as exc:
+                    results[oid] = _error(exc)
         results.update(await self._validate(written, no_backorder))
         return results
+
+    async def has_model(self, model: str) -> bool:
+        """Whether a module's model is installed (asked once per connection)."""
+        key = f"model:{model}"
+        if key not in self._fields:
+            found = await self.client.search("ir.model", [["model", "=", model]])
+            self._fields[key] = {model} if found else set()
+        return bool(self._fields[key])
 
     async def _create_packages(self, plans: dict[int, PickingPlan]) -> dict[tuple[int, str], int]:
         wanted = [(oid, package) for oid, plan in plans.items() for package in plan.packages]
