@@ -32,103 +32,24 @@ async def _post(http: httpx.AsyncClient, path: str, where: dict, **request: Any)
     return response
 
 
-class XmlRpc:
-    name = "xml-rpc"
+class _ExecuteKw:
+    """The `common` and `object` services, the same over XML-RPC and JSON-RPC; `_call` differs."""
+
+    name = ""
 
     def __init__(self, http: httpx.AsyncClient, db: str, login: str, secret: str):
         self.http, self.db, self.login, self.secret = http, db, login, secret
         self.uid: int | None = None
-
-    async def _call(self, service: str, method: str, params: tuple, where: dict) -> Any:
-        body = xmlrpc.client.dumps(params, method, allow_none=True)
-        response = await _post(
-            self.http,
-            f"/xmlrpc/2/{service}",
-            where,
-            content=body.encode(),
-            headers={"Content-Type": "text/xml"},
-        )
-        if response.status_code != 200:
-            raise OdooError(f"HTTP {response.status_code} from /xmlrpc/2/{service}", **where)
-        try:
-            (result,), _ = xmlrpc.client.loads(response.content, use_builtin_types=True)
-        except xmlrpc.client.Fault as fault:
-            if _NONE_FAULT in fault.faultString:  # the call committed; Odoo could not marshal its None
-                return None
-            raise from_fault(fault.faultCode, fault.faultString, **where) from None
-        return result
-
-    async def version(self) -> dict:
-        return await self._call("common", "version", (), {"model": "common", "method": "version"})
-
-    async def authenticate(self) -> int:
-        uid = await self._call(
-            "common",
-            "authenticate",
-            (self.db, self.login, self.secret, {}),
-            {"model": "common", "method": "authenticate"},
-        )
-        if not uid:
-            raise OdooAuthError(
-                f"login {self.login!r} refused by database {self.db!r}", method="authenticate"
-            )
-        self.uid = uid
-        return uid
-
-    async def execute(
-        self, model: str, method: str, ids: list[int] | None, params: dict, context: dict
-    ) -> Any:
-        args = ([ids] if ids is not None else []) + list(params.values())
-        kwargs = {"context": context} if context else {}
-        return await self._call(
-            "object",
-            "execute_kw",
-            (self.db, self.uid, self.secret, model, method, args, kwargs),
-            {"model": model, "method": method},
-        )
-
-
-class JsonRpc:
-    name = "json-rpc"
-
-    def __init__(self, http: httpx.AsyncClient, db: str, login: str, secret: str):
-        self.http, self.db, self.login, self.secret = http, db, login, secret
-        self.uid: int | None = None
-        self._ids = itertools.count(1)
 
     async def _call(self, service: str, method: str, args: list, where: dict) -> Any:
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": next(self._ids),
-            "params": {"service": service, "method": method, "args": args},
-        }
-        response = await _post(self.http, "/jsonrpc", where, json=payload)
-        if response.status_code == 404:
-            raise OdooNotFound("/jsonrpc is not served here (Odoo 19+ may disable it: use JSON-2)", **where)
-        if response.status_code != 200:
-            raise OdooError(f"HTTP {response.status_code} from /jsonrpc", **where)
-        body = response.json()
-        if "error" in body:
-            data = body["error"].get("data") or {}
-            raise from_name(
-                data.get("name"),
-                data.get("message") or body["error"].get("message", ""),
-                debug=data.get("debug"),
-                **where,
-            )
-        return body.get("result")  # a None result has no "result" key at all
+        raise TypeError("a transport defines _call")
 
     async def version(self) -> dict:
         return await self._call("common", "version", [], {"model": "common", "method": "version"})
 
     async def authenticate(self) -> int:
-        uid = await self._call(
-            "common",
-            "authenticate",
-            [self.db, self.login, self.secret, {}],
-            {"model": "common", "method": "authenticate"},
-        )
+        where = {"model": "common", "method": "authenticate"}
+        uid = await self._call("common", "authenticate", [self.db, self.login, self.secret, {}], where)
         if not uid:
             raise OdooAuthError(
                 f"login {self.login!r} refused by database {self.db!r}", method="authenticate"
@@ -147,6 +68,56 @@ class JsonRpc:
             [self.db, self.uid, self.secret, model, method, args, kwargs],
             {"model": model, "method": method},
         )
+
+
+class XmlRpc(_ExecuteKw):
+    name = "xml-rpc"
+
+    async def _call(self, service: str, method: str, args: list, where: dict) -> Any:
+        body = xmlrpc.client.dumps(tuple(args), method, allow_none=True)
+        response = await _post(
+            self.http,
+            f"/xmlrpc/2/{service}",
+            where,
+            content=body.encode(),
+            headers={"Content-Type": "text/xml"},
+        )
+        if response.status_code != 200:
+            raise OdooError(f"HTTP {response.status_code} from /xmlrpc/2/{service}", **where)
+        try:
+            (result,), _ = xmlrpc.client.loads(response.content, use_builtin_types=True)
+        except xmlrpc.client.Fault as fault:
+            if _NONE_FAULT in fault.faultString:  # the call committed; Odoo could not marshal its None
+                return None
+            raise from_fault(fault.faultCode, fault.faultString, **where) from None
+        return result
+
+
+class JsonRpc(_ExecuteKw):
+    name = "json-rpc"
+
+    def __init__(self, http: httpx.AsyncClient, db: str, login: str, secret: str):
+        super().__init__(http, db, login, secret)
+        self._ids = itertools.count(1)
+
+    async def _call(self, service: str, method: str, args: list, where: dict) -> Any:
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": next(self._ids),
+            "params": {"service": service, "method": method, "args": args},
+        }
+        response = await _post(self.http, "/jsonrpc", where, json=payload)
+        if response.status_code == 404:
+            raise OdooNotFound("/jsonrpc is not served here (Odoo 19+ may disable it: use JSON-2)", **where)
+        if response.status_code != 200:
+            raise OdooError(f"HTTP {response.status_code} from /jsonrpc", **where)
+        body = response.json()
+        if "error" in body:
+            data = body["error"].get("data") or {}
+            message = data.get("message") or body["error"].get("message", "")
+            raise from_name(data.get("name"), message, debug=data.get("debug"), **where)
+        return body.get("result")  # a None result has no "result" key at all
 
 
 class Json2:
