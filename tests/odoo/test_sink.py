@@ -237,3 +237,46 @@ async def test_inventory_adjustment_is_applied_once(odoo, sink):
 async def test_unknown_action_is_refused(sink):
     [outcome] = await sink.deliver_many([delivery("order.released", {})])
     assert isinstance(outcome, PermanentError) and "cannot apply 'order.released'" in str(outcome)
+
+
+async def test_tracking_updates_reach_the_delivery_once(odoo, sink):
+    _, name = odoo.sale([("SKU00001", 1)])
+    manifest = delivery(
+        "shipment.manifested",
+        {
+            "shipment_id": f"L-{name}",
+            "order_id": name,
+            "carrier": "UPS",
+            "carrier_service": "UPS_GROUND",
+            "tracking_number": "1ZLABEL",
+            "freight_cost": {"amount": "9.10"},
+            "manifested_at": "2026-11-27T08:00:00Z",
+        },
+    )
+    [outcome] = await sink.deliver_many([manifest])
+    assert outcome.detail["already_applied"] is False
+    event = delivery(
+        "shipment.in_transit",
+        {
+            "tracking_number": "1ZLABEL",
+            "carrier": "UPS",
+            "status": "in_transit",
+            "order_id": name,
+            "occurred_at": "2026-11-27T15:00:00Z",
+        },
+    )
+    [again] = await sink.deliver_many([event])
+    assert again.detail["already_applied"] is True  # the number was already there
+    [picking] = odoo.pickings(name)
+    assert (picking["carrier_tracking_ref"], picking["carrier_price"]) == ("1ZLABEL", 9.1)
+    orphan = delivery(
+        "shipment.delivered",
+        {
+            "tracking_number": "1ZX",
+            "carrier": "UPS",
+            "status": "delivered",
+            "occurred_at": "2026-11-27T15:00:00Z",
+        },
+    )
+    [refused] = await sink.deliver_many([orphan])
+    assert isinstance(refused, PermanentError) and "needs the order" in str(refused)

@@ -190,3 +190,20 @@ async def test_automation_webhook_wakes_the_poller(odoo):
     assert wrong.status_code == 404 and src.webhook.refused == 1
     odoo.x("base.automation", "unlink", [rule])
     await src.close()
+
+
+async def test_customers_suppliers_and_delivery_addresses_are_partner_events(odoo):
+    from crossdock.model import Partner
+
+    src = source(odoo, streams=["partners"])
+    events = {
+        e["data"]["name"]: Partner.model_validate(e["data"])
+        for e in of_type(await poll(src), "partner.changed")
+    }
+    customer = events["Customer 0001 SA"]
+    assert customer.roles == ["customer"] and customer.address.country == "BE"
+    depot = events["Customer 0001 Depot"]
+    assert depot.roles == ["ship_to"] and depot.parent_code == customer.code
+    assert any(p.roles == ["supplier"] for p in events.values())
+    assert await poll(src) == []
+    await src.close()

@@ -14,6 +14,7 @@ from ...model import (
     Address,
     ExpectedReceipt,
     Item,
+    Partner,
     PartyRef,
     ReturnAuthorization,
     SalesOrder,
@@ -165,4 +166,25 @@ def item(product: Record, uom_name: str) -> Item:
         if product.get("list_price")
         else None,
         active=bool(product.get("active", True)),
+    )
+
+
+def partner(record: Record, parent: Record | None) -> Partner | None:
+    """Customers, suppliers and delivery addresses; other contacts are not master data for the hub."""
+    roles = []
+    if record.get("customer_rank"):
+        roles.append("customer")
+    if record.get("supplier_rank"):
+        roles.append("supplier")
+    if record.get("type") == "delivery":
+        roles.append("ship_to")
+    if not roles:
+        return None
+    return Partner(
+        code=party(record).code,
+        name=text(record.get("name")) or f"partner {record['id']}",
+        roles=roles,
+        address=address(record),
+        parent_code=party(parent).code if parent else None,
+        active=bool(record.get("active", True)),
     )

@@ -24,7 +24,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...model import InventoryAdjustment, ReceiptConfirmation, ReturnReceipt, ShipmentConfirmation
+from ...model import (
+    InventoryAdjustment,
+    ReceiptConfirmation,
+    ReturnReceipt,
+    ShipmentConfirmation,
+    ShipmentManifest,
+    TrackingEvent,
+)
 from ..base import Delivery, DeliveryError, Outcome, PermanentError, TransientError
 from .client import OdooClient
 from .errors import OdooError
@@ -224,6 +231,29 @@ class OdooSink:
 
         self.writer.plans = Cursors(store)
 
+    # ---- tracking ------------------------------------------------------------------------
+    async def tracking(self, group: list[Delivery]) -> dict[int, Outcome | DeliveryError]:
+        """Label bought or tracking news: make sure the order's delivery carries the number (and price)."""
+        results: dict[int, Outcome | DeliveryError] = {}
+        for d in group:
+            try:
+                document = (
+                    ShipmentManifest if d.action == "shipment.manifested" else TrackingEvent
+                ).model_validate(d.payload)
+            except ValueError as exc:
+                results[d.outbox_id] = PermanentError(f"payload is not valid: {exc}")
+                continue
+            if not document.order_id:
+                results[d.outbox_id] = PermanentError(
+                    "a tracking update needs the order it belongs to (order_id)"
+                )
+                continue
+            try:
+                results[d.outbox_id] = await self.writer.track(document)
+            except OdooError as exc:
+                results[d.outbox_id] = _delivery_error(exc)
+        return results
+
     async def close(self) -> None:
         await self.client.close()
 
@@ -242,4 +272,8 @@ HANDLERS = {
     "receipt.confirmed": OdooSink.receipts,
     "return.received": OdooSink.return_receipts,
     "inventory.adjusted": OdooSink.adjustments,
+    "shipment.manifested": OdooSink.tracking,
+    "shipment.in_transit": OdooSink.tracking,
+    "shipment.delivered": OdooSink.tracking,
+    "shipment.exception": OdooSink.tracking,
 }

@@ -337,6 +337,37 @@ class PickingWriter:
                 )
         return results
 
+    # ---- tracking ------------------------------------------------------------------------------
+    async def track(self, document) -> Outcome | DeliveryError:
+        rows = await self.client.search_read(
+            "stock.picking",
+            [
+                ["origin", "=", document.order_id],
+                ["picking_type_code", "=", "outgoing"],
+                ["state", "!=", "cancel"],
+            ],
+            ["state", "carrier_tracking_ref"],
+            order="id desc",
+        )
+        if not rows:
+            return PermanentError(f"no delivery in Odoo for order {document.order_id!r}")
+        # The open delivery if there is one (a label bought before shipping), else the latest done one.
+        picking = next((r for r in rows if r["state"] != "done"), rows[0])
+        numbers = [n for n in (picking["carrier_tracking_ref"] or "").split(",") if n]
+        values: dict[str, Any] = {}
+        if document.tracking_number not in numbers:
+            values["carrier_tracking_ref"] = ",".join([*numbers, document.tracking_number])
+        freight = getattr(document, "freight_cost", None)
+        if freight is not None and "carrier_price" in await self.fields("stock.picking"):
+            values["carrier_price"] = float(freight.amount)
+        if values:
+            await self.client.write("stock.picking", [picking["id"]], values)
+        status = getattr(document, "status", "manifested")
+        return Outcome(
+            acknowledged=True,
+            detail={"picking_id": picking["id"], "status": str(status), "already_applied": not values},
+        )
+
     # ---- inventory adjustments ----------------------------------------------------------------
     async def adjust(self, document, plan_name: str) -> dict[str, Any]:
         """Deltas become absolute counts, computed once and kept, so a redelivery cannot count twice."""

@@ -8,7 +8,8 @@ The cursor lives in the store and only moves after the inbox has committed the e
 
 Streams: orders (outgoing pickings of confirmed sale orders -> order.released / order.cancelled),
 incoming (incoming pickings: of purchase orders -> receipt.expected; returns of deliveries ->
-return.authorized), items (product.product -> item.changed).
+return.authorized), items (product.product -> item.changed), partners (customers, suppliers and
+delivery addresses -> partner.changed).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from ..base import Incoming
 from . import mapping
 from .client import OdooClient
 from .mapping import Record, m2o_id
-from .reader import RelatedReader
+from .reader import PARTNER_FIELDS, RelatedReader
 from .webhook import WebhookReceiver
 
-Stream = Literal["orders", "incoming", "items"]
+Stream = Literal["orders", "incoming", "items", "partners"]
 EPOCH = "1970-01-01 00:00:00"
 MOVE_FIELDS = [
     "product_id",
@@ -67,7 +68,7 @@ class OdooSourceOptions(BaseModel):
     login: str
     secret: str
     transport: str = "auto"
-    streams: list[Stream] = Field(default_factory=lambda: ["orders", "incoming", "items"])
+    streams: list[Stream] = Field(default_factory=lambda: ["orders", "incoming", "items", "partners"])
     poll_interval: float = Field(default=30.0, gt=0)
     overlap_seconds: float = Field(default=300.0, ge=0)
     rate_limit: float | None = None
@@ -178,6 +179,14 @@ class OdooSource:
                     "active",
                     "write_date",
                 ],
+                order=order,
+                context={"active_test": False},
+            )
+        if stream == "partners":
+            return await self.client.search_read(
+                "res.partner",
+                [["write_date", ">=", since]],
+                [*PARTNER_FIELDS, "customer_rank", "supplier_rank", "active", "write_date"],
                 order=order,
                 context={"active_test": False},
             )
@@ -357,6 +366,27 @@ class OdooSource:
                     product["write_date"],
                 )
             )
+        return out
+
+    async def _partners(self, records: list[Record]) -> list[Incoming]:
+        parents = await self.reader.partners({m2o_id(r.get("parent_id")) for r in records})
+        countries = await self.reader.records(
+            "res.country", {m2o_id(r.get("country_id")) for r in records}, ["code"]
+        )
+        out = []
+        for record in records:
+            record["country_code"] = countries.get(m2o_id(record.get("country_id")), {}).get("code")
+            doc = mapping.partner(record, parents.get(m2o_id(record.get("parent_id"))))
+            if doc is not None:
+                out.append(
+                    self._event(
+                        f"res.partner/{record['id']}@{_digest(record)[:16]}",
+                        "partner.changed",
+                        f"odoo:partner:{doc.code}",
+                        doc,
+                        record["write_date"],
+                    )
+                )
         return out
 
     @property
