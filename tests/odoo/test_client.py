@@ -114,3 +114,33 @@ async def test_rate_limit_spaces_calls(monkeypatch):
         await limit.wait()
     assert slept == [0.25, 0.25, 0.25, 0.25]  # two from the burst, then one every 1/4 s
     assert now[0] == pytest.approx(1.0)
+
+
+async def test_a_server_that_stops_answering_is_a_timeout_not_a_hang():
+    """Reads are retried, then the timeout surfaces as transient; a write is not repeated blindly."""
+    import asyncio
+
+    accepted = 0
+
+    async def silent(reader, writer):
+        nonlocal accepted
+        accepted += 1
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = OdooClient(
+        f"http://127.0.0.1:{port}", DB, LOGIN, PASSWORD, transport="json-rpc", timeout=0.2, retries=2
+    )
+    from crossdock.connectors.odoo.transports import JsonRpc
+
+    client.transport = JsonRpc(client.http, DB, LOGIN, PASSWORD)
+    with pytest.raises(OdooTransientError, match="ReadTimeout"):
+        await client.search("res.partner", [])
+    reads = accepted
+    with pytest.raises(OdooTransientError):
+        await client.write("res.partner", [1], {"name": "x"})
+    assert reads == 3 and accepted == reads + 1  # a read: 1 + 2 retries; a write: once
+    await client.close()
+    server.close()
