@@ -44,8 +44,10 @@ def main(selected: list[str]) -> int:
         columns = list(dict.fromkeys(key for row in rows for key in row))
         table = Table(title=f"{title}  ({time.perf_counter() - started:.0f}s)")
         for column in columns:
-            table.add_column(column.replace("_", " "), justify="left" if column in ("benchmark", "subject", "note",
-                                                                                     "baseline") else "right")
+            table.add_column(
+                column.replace("_", " "),
+                justify="left" if column in ("benchmark", "subject", "note", "baseline") else "right",
+            )
         for row in rows:
             table.add_row(*(_cell(row.get(column)) for column in columns))
         console.print(table)

@@ -62,7 +62,11 @@ def envelope(n: int) -> dict:
             "customer": {"code": f"C{n % 97:03d}", "name": "Customer"},
             "ship_to": {"name": "Store", "city": "Columbus", "country": "US"},
             "lines": [
-                {"line_no": str(i), "sku": f"SKU-{(n + i) % 5000:05d}", "quantity": {"value": "3", "uom": "EA"}}
+                {
+                    "line_no": str(i),
+                    "sku": f"SKU-{(n + i) % 5000:05d}",
+                    "quantity": {"value": "3", "uom": "EA"},
+                }
                 for i in range(1, 4)
             ],
         },
@@ -138,13 +142,15 @@ def run(count: int = 10_000, floor_count: int = 2_000) -> list[dict]:
             drop()
     out = []
     for name, rate, floor, *note in rows:
-        out.append({
-            "benchmark": f"runtime end to end ({count:,} messages)",
-            "subject": name,
-            "messages_per_s": rate,
-            "baseline": "1 INSERT+COMMIT per message",
-            "baseline_per_s": floor,
-            "ratio": (rate / floor) if rate and floor else None,
-            "note": note[0] if note else "",
-        })
+        out.append(
+            {
+                "benchmark": f"runtime end to end ({count:,} messages)",
+                "subject": name,
+                "messages_per_s": rate,
+                "baseline": "1 INSERT+COMMIT per message",
+                "baseline_per_s": floor,
+                "ratio": (rate / floor) if rate and floor else None,
+                "note": note[0] if note else "",
+            }
+        )
     return out

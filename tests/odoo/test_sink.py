@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from crossdock.connectors.base import Delivery, Outcome, PermanentError, TransientError
+from crossdock.connectors.base import Delivery, Outcome, PermanentError
 from crossdock.connectors.odoo.sink import OdooSink, OdooSinkOptions
 
 from .conftest import API_KEY, DB, LOGIN, PASSWORD
@@ -170,8 +170,33 @@ async def test_a_batch_applies_each_document_once_and_isolates_failures(odoo, si
     assert [type(o).__name__ for o in outcomes] == ["Outcome"] * 4 + ["TransientError", "PermanentError"]
     assert "no open outgoing picking in Odoo for 'S99999'" in str(outcomes[-1])
     assert all(odoo.pickings(n)[0]["state"] == "done" for n in orders)
-    assert sink.client.calls - calls <= 4 + 12  # one write per picking plus a dozen batched calls
-    assert isinstance(outcomes[4], TransientError)
+    # Batch Transfers is installed: the four pickings are written by one batch, not one call each.
+    assert sink.client.calls - calls <= 12
+    [batch] = odoo.x(
+        "stock.picking.batch",
+        "search_read",
+        [["name", "=", "crossdock shipments M-" + orders[0]]],
+        ["picking_ids", "state"],
+    )
+    assert len(batch["picking_ids"]) == 4 and batch["state"] == "done"
+
+
+async def test_without_batch_transfers_each_picking_is_written_alone(odoo):
+    secret = API_KEY if odoo.major >= 19 else PASSWORD
+    sink = OdooSink(
+        "odoo", OdooSinkOptions(url=odoo.url, db=DB, login=LOGIN, secret=secret, batch_transfers="never")
+    )
+    orders = [odoo.sale([("SKU00004", 1)])[1] for _ in range(3)]
+    await sink.client.connect()
+    await sink.writer.fields("stock.picking")
+    calls = sink.client.calls
+    outcomes = await sink.deliver_many(
+        [shipment(f"N-{n}", n, [line(1, "SKU00004", "1")], final=True) for n in orders]
+    )
+    assert all(isinstance(o, Outcome) for o in outcomes)
+    assert sink.client.calls - calls == 3 + 10  # one write per picking, ten calls for the whole batch
+    assert odoo.x("stock.picking.batch", "search", [["name", "like", "N-"]]) == []
+    await sink.close()
 
 
 async def test_receipt_with_lots_expiry_and_over_receipt(odoo, sink):
