@@ -58,7 +58,11 @@ class Sink(Protocol):
 
 @dataclass
 class Incoming:
-    """Something a source received: raw text (JSON), or an already parsed dict, plus where it came from."""
+    """Something a source received: raw text (JSON), or an already parsed dict, plus where it came from.
+
+    A source that refuses an input itself (a webhook whose signature is wrong) still hands it
+    over with meta["rejection"] = (kind, reason), so the refusal is recorded and kept.
+    """
 
     body: str | bytes | dict[str, Any]
     system: str

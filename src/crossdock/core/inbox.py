@@ -82,6 +82,9 @@ class Inbox:
         }
         raw: dict[str, Any] | None = None
         try:
+            if "rejection" in item.meta:  # the source refused it already (e.g. a bad webhook signature)
+                kind, reason = item.meta["rejection"]
+                raise Rejection(reason, kind)
             raw = parse_body(item.body, self.config.runtime.max_message_bytes)
             event = parse_event(raw)
             accepted: Accepted = check_event(event, system, self.config.role_of(system), self.ownership)

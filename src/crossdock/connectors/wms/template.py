@@ -1,0 +1,220 @@
+"""A small declarative language that maps JSON documents, for WMS profiles written in YAML.
+
+A spec is plain data:
+- "$path.to.value | filter | filter(arg)": a value from the current scope, piped through filters;
+  "$^path" reads from the enclosing scope (e.g. an order header while mapping its lines);
+  "$" alone is the current scope itself; "$$text" is the literal "$text";
+- any other scalar is a literal;
+- a mapping maps each key to the value of its spec, leaving out keys whose value is None;
+- {"$each": "$lines", "$map": spec} maps every element of a list (each element becomes the scope);
+  "$where": "$path" keeps only elements where the path is truthy;
+- {"$if": "$path", "$then": spec, "$else": spec} chooses on a truthy value;
+- a list maps each of its items.
+Filters are functions of (value, *args, context); profiles get the built-in ones below plus
+code lists and cross-references from their own YAML. A mistake in a spec is reported with the
+path of the key that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+_FILTER = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(?:\((.*)\))?\s*$")
+
+
+class TemplateError(ValueError):
+    """A spec, or a value it met, is wrong; the message names where."""
+
+
+@dataclass
+class Context:
+    """What filters may consult: code lists, cross-references, item unit factors, anything else."""
+
+    code_lists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    xrefs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    unit_factors: Callable[[str, str], Decimal] | None = None  # (sku, uom) -> base units per uom
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise TemplateError(f"{value!r} is not a number") from None
+
+
+def _code(value: Any, list_name: str, ctx: Context, default: Any = "__error__") -> Any:
+    table = ctx.code_lists.get(list_name)
+    if table is None:
+        raise TemplateError(f"no code list {list_name!r} in the profile")
+    if value in table:
+        return table[value]
+    if str(value) in table:
+        return table[str(value)]
+    if default != "__error__":
+        return default
+    raise TemplateError(f"{value!r} is not in code list {list_name!r} (known: {', '.join(map(str, table))})")
+
+
+def _xref(value: Any, name: str, ctx: Context) -> Any:
+    return ctx.xrefs.get(name, {}).get(value, value)  # unknown keys pass through unchanged
+
+
+def _convert(value: Any, to_uom: str, ctx: Context, sku: Any = None) -> str:
+    """A {value, uom} quantity to `to_uom`, exactly; without item factors only same-unit is allowed."""
+    if value is None:
+        return None
+    quantity, uom = _decimal(value["value"]), value.get("uom") or to_uom
+    if uom == to_uom:
+        return _plain(quantity)
+    if ctx.unit_factors is None or sku is None:
+        raise TemplateError(f"cannot convert {uom} to {to_uom} without the item's pack sizes")
+    base = quantity * ctx.unit_factors(str(sku), uom)
+    return _plain(base / ctx.unit_factors(str(sku), to_uom))
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "str": lambda v, ctx: None if v is None else str(v),
+    "int": lambda v, ctx: None if v is None else int(_decimal(v)),
+    "decimal": lambda v, ctx: None if v is None else _plain(_decimal(v)),
+    "upper": lambda v, ctx: None if v is None else str(v).upper(),
+    "lower": lambda v, ctx: None if v is None else str(v).lower(),
+    "default": lambda v, d, ctx: d if v in (None, "", []) else v,
+    "first": lambda v, ctx: v[0] if isinstance(v, list) and v else None,
+    "join": lambda v, sep, ctx: None if not v else sep.join(str(x) for x in v),
+    "split": lambda v, sep, ctx: None if not v else [x for x in str(v).split(sep) if x],
+    "list": lambda v, ctx: [] if v is None else (v if isinstance(v, list) else [v]),
+    "sum": lambda v, key, ctx: _plain(sum((_decimal(x[key]) for x in v or []), Decimal(0))),
+    "not": lambda v, ctx: not v,
+    "equals": lambda v, other, ctx: v == other,
+    "code": lambda v, name, ctx, *default: None if v is None else _code(v, name, ctx, *default),
+    "xref": lambda v, name, ctx: None if v is None else _xref(v, name, ctx),
+    "to_uom": lambda v, uom, ctx, sku=None: _convert(v, uom, ctx, sku),
+    "quantity": lambda v, uom, ctx: None if v is None else {"value": _plain(_decimal(v)), "uom": uom},
+    "date": lambda v, ctx: None if not v else str(v)[:10],
+}
+
+
+def _literal(text: str) -> Any:
+    """Filter arguments: numbers, quoted strings, true/false/null, else bare words."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text in ("true", "false", "null"):
+        return {"true": True, "false": False, "null": None}[text]
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _lookup(scope: Any, path: str) -> Any:
+    value = scope
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.lstrip("-").isdigit():
+            index = int(part)
+            value = value[index] if -len(value) <= index < len(value) else None
+        else:
+            return None
+        if value is None:
+            return None
+    return value
+
+
+class Template:
+    def __init__(
+        self, spec: Any, filters: Mapping[str, Callable[..., Any]] | None = None, where: str = "template"
+    ):
+        self.spec = spec
+        self.filters = {**FILTERS, **(filters or {})}
+        self.where = where
+        self._check(spec, where)
+
+    def _check(self, spec: Any, where: str) -> None:
+        if isinstance(spec, str) and spec.startswith("$") and not spec.startswith("$$"):
+            for part in spec.split("|")[1:]:
+                match = _FILTER.match(part)
+                if not match or match.group(1) not in self.filters:
+                    raise TemplateError(f"{where}: unknown filter {part.strip()!r}")
+        elif isinstance(spec, Mapping):
+            if "$each" in spec and "$map" not in spec:
+                raise TemplateError(f"{where}: $each needs a $map")
+            for key, inner in spec.items():
+                self._check(inner, f"{where}.{key}")
+        elif isinstance(spec, list):
+            for index, inner in enumerate(spec):
+                self._check(inner, f"{where}[{index}]")
+
+    def render(self, document: Any, ctx: Context | None = None) -> Any:
+        return self._render(self.spec, [document], ctx or Context(), self.where)
+
+    def _render(self, spec: Any, scopes: list[Any], ctx: Context, where: str) -> Any:
+        if isinstance(spec, str):
+            if spec.startswith("$$"):
+                return spec[1:]
+            if spec.startswith("$"):
+                return self._expression(spec, scopes, ctx, where)
+            return spec
+        if isinstance(spec, Mapping):
+            if "$each" in spec:
+                items = self._expression(spec["$each"], scopes, ctx, where) or []
+                if not isinstance(items, list):
+                    raise TemplateError(f"{where}: $each needs a list, got {type(items).__name__}")
+                keep = spec.get("$where")
+                out = []
+                for index, item in enumerate(items):
+                    if keep and not self._expression(keep, [*scopes, item], ctx, f"{where}[{index}]"):
+                        continue
+                    out.append(self._render(spec["$map"], [*scopes, item], ctx, f"{where}[{index}]"))
+                return out
+            if "$if" in spec:
+                chosen = "$then" if self._expression(spec["$if"], scopes, ctx, where) else "$else"
+                return self._render(spec.get(chosen), scopes, ctx, where)
+            rendered = {}
+            for key, inner in spec.items():
+                value = self._render(inner, scopes, ctx, f"{where}.{key}")
+                if value is not None:
+                    rendered[key] = value
+            return rendered
+        if isinstance(spec, list):
+            return [self._render(inner, scopes, ctx, f"{where}[{i}]") for i, inner in enumerate(spec)]
+        return spec
+
+    def _expression(self, text: str, scopes: list[Any], ctx: Context, where: str) -> Any:
+        path, *pipes = text.split("|")
+        path = path.strip()[1:]
+        depth = 0
+        while path.startswith("^"):
+            depth, path = depth + 1, path[1:]
+        if depth >= len(scopes):
+            raise TemplateError(f"{where}: {text!r} reaches above the document")
+        value = _lookup(scopes[-1 - depth], path)
+        for pipe in pipes:
+            name, raw_args = _FILTER.match(pipe).groups()
+            args = [_literal(a) for a in raw_args.split(",")] if raw_args else []
+            args = [
+                self._expression(a, scopes, ctx, where) if isinstance(a, str) and a.startswith("$") else a
+                for a in args
+            ]
+            try:
+                value = self._call(name, value, args, ctx)
+            except TemplateError as exc:
+                raise TemplateError(f"{where}: {exc}") from None
+        return value
+
+    def _call(self, name: str, value: Any, args: list[Any], ctx: Context) -> Any:
+        function = self.filters[name]
+        if name in ("code", "to_uom"):  # these take the context before their optional arguments
+            return function(value, args[0], ctx, *args[1:])
+        return function(value, *args, ctx)
