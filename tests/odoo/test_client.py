@@ -144,3 +144,16 @@ async def test_a_server_that_stops_answering_is_a_timeout_not_a_hang():
     assert reads == 3 and accepted == reads + 1  # a read: 1 + 2 retries; a write: once
     await client.close()
     server.close()
+
+
+async def test_a_request_the_server_cannot_read_names_the_problem(client):
+    """A field or operator this version does not know is a clear, non-retryable error."""
+    from crossdock.connectors.odoo import OdooError
+
+    with pytest.raises(
+        OdooError, match=r"^stock\.picking\.search: Invalid field stock\.picking\.no_such_field"
+    ) as caught:
+        await client.search("stock.picking", [["no_such_field", "=", 1]])
+    assert not caught.value.retryable
+    with pytest.raises(OdooError, match=r"^stock\.picking\.search: Invalid leaf \('state', '~~', 'x'\)"):
+        await client.search("stock.picking", [["state", "~~", "x"]])

@@ -305,3 +305,54 @@ async def test_tracking_updates_reach_the_delivery_once(odoo, sink):
     )
     [refused] = await sink.deliver_many([orphan])
     assert isinstance(refused, PermanentError) and "needs the order" in str(refused)
+
+
+async def test_return_receipt_puts_goods_back(odoo, sink):
+    _, name = odoo.sale([("SKU00001", 4)])
+    [picking] = odoo.pickings(name)
+    odoo.deliver_all(picking["id"])
+    before = odoo.on_hand("SKU00001")
+    context = {"active_id": picking["id"], "active_ids": [picking["id"]], "active_model": "stock.picking"}
+    values = {"picking_id": picking["id"]}
+    if odoo.major == 16:
+        move = odoo.x("stock.move", "search", [["picking_id", "=", picking["id"]]])[0]
+        values["product_return_moves"] = [
+            [0, 0, {"product_id": odoo.product("SKU00001"), "quantity": 3, "move_id": move}]
+        ]
+    wizard = odoo.x("stock.return.picking", "create", values, context=context)
+    if odoo.major >= 17:
+        lines = odoo.x("stock.return.picking", "read", [wizard], ["product_return_moves"])[0][
+            "product_return_moves"
+        ]
+        odoo.x("stock.return.picking.line", "write", lines, {"quantity": 3})
+    action = odoo.x(
+        "stock.return.picking",
+        "create_returns" if odoo.major <= 17 else "action_create_returns",
+        [wizard],
+        context=context,
+    )
+    rma = odoo.x("stock.picking", "read", [action["res_id"]], ["name"])[0]["name"]
+    [outcome] = await sink.deliver_many(
+        [
+            delivery(
+                "return.received",
+                {
+                    "rma_id": rma,
+                    "warehouse_code": "WH",
+                    "received_at": "2026-11-28T09:00:00Z",
+                    "lines": [
+                        {
+                            "line_no": "1",
+                            "sku": "SKU00001",
+                            "quantity": {"value": "3"},
+                            "condition": "new",
+                            "disposition": "restock",
+                        }
+                    ],
+                },
+            )
+        ]
+    )
+    assert isinstance(outcome, Outcome), outcome
+    assert odoo.x("stock.picking", "read", [action["res_id"]], ["state"])[0]["state"] == "done"
+    assert odoo.on_hand("SKU00001") == before + 3

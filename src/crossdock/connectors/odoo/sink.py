@@ -57,6 +57,10 @@ class OdooSinkOptions(BaseModel):
         default="auto", description="auto: a shipment marked final cancels the rest; else a backorder follows"
     )
     allow_over_ship: bool = False
+    carriers: dict[str, str] = Field(
+        default_factory=dict,
+        description="WMS carrier (CODE or CODE/SERVICE) -> Odoo delivery.carrier name; default: the same name",
+    )
     batch_transfers: Literal["auto", "never"] = Field(
         default="auto",
         description="auto: when Odoo's Batch Transfers module is installed, write a batch's pickings in one "
@@ -78,7 +82,7 @@ class OdooSink:
             transport=options.transport,
             rate_limit=options.rate_limit,
         )
-        self.writer = PickingWriter(self.client)
+        self.writer = PickingWriter(self.client, options.carriers)
 
     async def deliver(self, delivery: Delivery) -> Outcome:
         [result] = await self.deliver_many([delivery])

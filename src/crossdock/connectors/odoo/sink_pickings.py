@@ -51,8 +51,9 @@ class Entry:
 
 
 class PickingWriter:
-    def __init__(self, client: OdooClient):
+    def __init__(self, client: OdooClient, carriers: dict[str, str] | None = None):
         self.client = client
+        self.carrier_names = carriers or {}
         self.products: dict[str, dict] = {}
         self._fields: dict[str, set[str]] = {}
         self.plans: Any = MemoryPlans()  # the sink binds the store's cursors: plans then survive a crash
@@ -155,6 +156,7 @@ class PickingWriter:
                 lots[(m2o_id(row["product_id"]), row["name"])] = row["id"]
         refused: dict[int, DeliveryError] = {}
         qty_field = "qty_done" if self.client.version.major <= 16 else "quantity"
+        await self._resolve_carriers(plans)
         for oid, plan in plans.items():
             picking = pickings[plan.picking_id]
             try:
@@ -227,8 +229,28 @@ class PickingWriter:
         if not shipped:
             raise ValueError("nothing was processed: every quantity is zero")
         plan.values = _picking_values(plan.document)
+        carrier_id = self._carrier_ids.get(self._carrier_name(plan.document) or "")
+        if carrier_id:
+            plan.values["carrier_id"] = carrier_id
         plan.packages = _packages(plan.document)
         return commands
+
+    def _carrier_name(self, document: Any) -> str | None:
+        code = getattr(document, "carrier", None)
+        if not code:
+            return None
+        service = getattr(document, "service_level", None)
+        return self.carrier_names.get(f"{code}/{service}") or self.carrier_names.get(code) or code
+
+    async def _resolve_carriers(self, plans: dict[int, PickingPlan]) -> None:
+        """Carrier names to delivery.carrier ids in one read; an unknown carrier is left unset, not an error."""
+        names = {n for plan in plans.values() if (n := self._carrier_name(plan.document))}
+        self._carrier_ids: dict[str, int] = {}
+        if names and await self.has_model("delivery.carrier"):
+            rows = await self.client.search_read(
+                "delivery.carrier", [["name", "in", sorted(names)]], ["name"]
+            )
+            self._carrier_ids = {r["name"]: r["id"] for r in rows}
 
     # ---- writing and validating --------------------------------------------------------------
     async def apply(
