@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from . import secrets
+from .flows.settings import FlowSettings
 
 
 class Strict(BaseModel):
@@ -102,6 +103,7 @@ class Config(Strict):
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict)
     routes: list[RouteConfig] = Field(default_factory=list)
+    flows: FlowSettings = Field(default_factory=FlowSettings)
     ownership: dict[str, dict[str, str | list[str]]] = Field(
         default_factory=dict, description="document type -> field pattern -> owning role(s)"
     )
@@ -121,6 +123,15 @@ class Config(Strict):
             if route.endpoint and endpoints is not None and route.endpoint not in endpoints:
                 raise ValueError(f"[{i}] endpoint {route.endpoint!r} is not defined under endpoints")
         return routes
+
+    @model_validator(mode="after")
+    def _flow_endpoints_exist(self) -> Config:
+        named = [(f"flows.warehouses.{code}.endpoint", route.endpoint) for code, route in self.flows.warehouses.items()]
+        named += [("flows.erp_endpoint", self.flows.erp_endpoint), ("flows.reports_endpoint", self.flows.reports_endpoint)]
+        for where, endpoint in named:
+            if endpoint and endpoint not in self.endpoints:
+                raise ValueError(f"{where}: endpoint {endpoint!r} is not defined under endpoints")
+        return self
 
     @model_validator(mode="after")
     def _systems_exist(self) -> Config:

@@ -48,7 +48,7 @@ def test_error_names_file_line_and_key(tmp_path):
         ),
         (
             "routes:\n  - {type: order.released, flow: magic}\n",
-            "crossdock.yaml:1: routes: Value error, [0] unknown flow 'magic'; known: passthrough",
+            "crossdock.yaml:1: routes: Value error, [0] unknown flow 'magic'; known: inbound.expect, ",
         ),
         ("store: [\n", "crossdock.yaml:2: not valid YAML"),
         ("- a\n- b\n", "crossdock.yaml:1: the top level must be a mapping"),

@@ -356,3 +356,31 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
     assert isinstance(outcome, Outcome), outcome
     assert odoo.x("stock.picking", "read", [action["res_id"]], ["state"])[0]["state"] == "done"
     assert odoo.on_hand("SKU00001") == before + 3
+
+
+async def test_snapshot_reconciliation_adjusts_small_differences_and_raises_the_rest(odoo, sink):
+    on_hand = {code: odoo.on_hand(code) for code in ("SKU00001", "SKU00004", "SKU00005")}
+    lot_a = odoo.on_hand("SKU00002", "LOT-00002-A")
+    snapshot = delivery(
+        "inventory.reconcile",
+        {
+            "snapshot_id": f"SNAP-{odoo.version}",
+            "warehouse_code": "WH",
+            "taken_at": "2026-11-27T23:00:00Z",
+            "tolerance": {"units": "2", "percent": "0"},
+            "lines": [
+                {"sku": "SKU00001", "quantity": {"value": str(on_hand["SKU00001"])}},  # agrees
+                {"sku": "SKU00004", "quantity": {"value": str(on_hand["SKU00004"] - 2)}},  # within tolerance
+                {"sku": "SKU00005", "quantity": {"value": str(on_hand["SKU00005"] - 40)}},  # for review
+                {"sku": "SKU00002", "lot": "LOT-00002-A", "quantity": {"value": str(lot_a)}},
+            ],
+        },
+    )
+    [outcome] = await sink.deliver_many([snapshot])
+    assert isinstance(outcome, Outcome), outcome
+    assert outcome.detail["adjusted"] >= 1
+    assert [line["sku"] for line in outcome.detail["review"]][:1] == ["SKU00005"] or any(
+        line["sku"] == "SKU00005" for line in outcome.detail["review"]
+    )
+    assert odoo.on_hand("SKU00004") == on_hand["SKU00004"] - 2  # adjusted to the warehouse's count
+    assert odoo.on_hand("SKU00005") == on_hand["SKU00005"]  # left alone, raised for review

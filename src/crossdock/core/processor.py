@@ -22,6 +22,7 @@ from ..flows import FLOWS, Command, FlowContext
 from ..model import CloudEvent
 from ..model.catalog import parse_document
 from . import ledger
+from .documents import DocumentView
 from .inbox import DEAD_LETTERED, PROCESSED, QUEUED
 from .ledger import State
 from .sql import lock_rows
@@ -111,6 +112,7 @@ class Processor:
 
     def _run_flows(self, conn: Connection, rows: list[Any], report: ProcessReport) -> None:
         now = self.clock()
+        view = DocumentView(conn)
         new_commands: list[dict[str, Any]] = []
         entries: list[dict[str, Any]] = []
         failures: list[dict[str, Any]] = []
@@ -123,7 +125,7 @@ class Processor:
                 payload_version=row.payload_version,
             )
             try:
-                commands = self._commands_for(row, now)
+                commands = self._commands_for(row, now, view)
             except Exception as exc:  # a flow bug or bad data: park the message, keep going
                 error = f"{type(exc).__name__}: {exc}"
                 failures.append({"mid": row.id, "error": error})
@@ -144,6 +146,7 @@ class Processor:
             )
         report.commands = len(new_commands)
         entries.extend(self._write_outbox(conn, new_commands, now))
+        view.flush(now)
         if report.processed:
             conn.execute(
                 update(messages)
@@ -159,12 +162,12 @@ class Processor:
             )
         ledger.append(conn, entries)
 
-    def _commands_for(self, row: Any, now: datetime) -> list[dict[str, Any]]:
+    def _commands_for(self, row: Any, now: datetime, view: DocumentView) -> list[dict[str, Any]]:
         event = CloudEvent.model_validate_json(row.payload)
         document = parse_document(event.type, event.data)
         out: list[dict[str, Any]] = []
         for route in self.routes.get(row.type, ()):
-            context = FlowContext(endpoint=route.endpoint)
+            context = FlowContext(endpoint=route.endpoint, settings=self.config.flows, documents=view)
             for index, command in enumerate(FLOWS[route.flow](document, event, context)):
                 endpoint = command.endpoint or route.endpoint
                 if endpoint is None or endpoint not in self.config.endpoints:
@@ -194,6 +197,7 @@ class Processor:
                         "_subject": row.subject,
                     }
                 )
+        view.remember(document.document_type, document.business_key(), event.data, row.id)
         return out
 
     def _write_outbox(self, conn: Connection, commands: list[dict[str, Any]], now: datetime) -> list[dict]:

@@ -124,3 +124,15 @@ control_numbers = Table(
     Column("kind", String(10), primary_key=True),
     Column("last_value", BigInteger, nullable=False),
 )
+
+# The latest known version of each business document, by type and key: what flows consult
+# (an order's lines when its shipment comes back, an item's units, the expected receipt).
+documents = Table(
+    "cd_documents",
+    metadata,
+    Column("doc_type", String(60), primary_key=True),
+    Column("business_key", String(200), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("message_id", Id, nullable=False),
+    Column("updated_at", Time, nullable=False),
+)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..model import CloudEvent, Document
+from .settings import FlowSettings
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,22 @@ class Command:
     key: str | None = None
 
 
+class Documents(Protocol):
+    """Read-only view of the latest known business documents (an order, an item, an expected receipt)."""
+
+    def get(self, doc_type: str, key: str) -> dict[str, Any] | None: ...
+
+
+class NoDocuments:
+    def get(self, doc_type: str, key: str) -> dict[str, Any] | None:
+        return None
+
+
 @dataclass(frozen=True)
 class FlowContext:
     endpoint: str | None
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: FlowSettings = field(default_factory=FlowSettings)
+    documents: Documents = field(default_factory=NoDocuments)
 
 
 class FlowError(ValueError):

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...model import (
     InventoryAdjustment,
+    InventorySnapshot,
     ReceiptConfirmation,
     ReturnReceipt,
     ShipmentConfirmation,
@@ -235,6 +236,31 @@ class OdooSink:
 
         self.writer.plans = Cursors(store)
 
+    async def reconciliations(self, group: list[Delivery]) -> dict[int, Outcome | DeliveryError]:
+        results: dict[int, Outcome | DeliveryError] = {}
+        for d in group:
+            payload = dict(d.payload)
+            tolerance = payload.pop("tolerance", None)
+            try:
+                snapshot = InventorySnapshot.model_validate(payload)
+                report = await self.writer.reconcile(snapshot, tolerance or {})
+            except ValueError as exc:
+                results[d.outbox_id] = PermanentError(str(exc))
+                continue
+            except OdooError as exc:
+                results[d.outbox_id] = _delivery_error(exc)
+                continue
+            results[d.outbox_id] = Outcome(
+                acknowledged=True,
+                detail={
+                    "accuracy": report["accuracy"],
+                    "positions": report["positions"],
+                    "adjusted": len(report["adjust"]),
+                    "review": report["review"],
+                },
+            )
+        return results
+
     # ---- tracking ------------------------------------------------------------------------
     async def tracking(self, group: list[Delivery]) -> dict[int, Outcome | DeliveryError]:
         """Label bought or tracking news: make sure the order's delivery carries the number (and price)."""
@@ -276,6 +302,7 @@ HANDLERS = {
     "receipt.confirmed": OdooSink.receipts,
     "return.received": OdooSink.return_receipts,
     "inventory.adjusted": OdooSink.adjustments,
+    "inventory.reconcile": OdooSink.reconciliations,
     "shipment.manifested": OdooSink.tracking,
     "shipment.in_transit": OdooSink.tracking,
     "shipment.delivered": OdooSink.tracking,

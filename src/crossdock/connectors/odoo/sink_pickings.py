@@ -399,6 +399,13 @@ class PickingWriter:
             self.plans.set(f"odoo-plan:{plan_name}", json.dumps(targets))
         else:
             targets = json.loads(saved)
+        quants = await self.set_counts(targets, f"crossdock {document.adjustment_id}")
+        return {"quants": quants, "targets": [t["target"] for t in targets]}
+
+    async def set_counts(self, targets: list[dict[str, Any]], name: str) -> int:
+        """Inventory mode: count each (product, location, lot) at its target and apply, in two calls."""
+        if not targets:
+            return 0
         values = [
             {
                 "product_id": t["product_id"],
@@ -408,13 +415,67 @@ class PickingWriter:
             }
             for t in targets
         ]
-        context = {"inventory_mode": True, "inventory_name": f"crossdock {document.adjustment_id}"}
-        quant_ids = await self.client.create("stock.quant", values, context=context)
-        answer = await self.client.call(
-            "stock.quant", "action_apply_inventory", sorted(set(quant_ids)), context=context
+        context = {"inventory_mode": True, "inventory_name": name}
+        quant_ids = sorted(set(await self.client.create("stock.quant", values, context=context)))
+        _check_answer(
+            await self.client.call("stock.quant", "action_apply_inventory", quant_ids, context=context)
         )
-        _check_answer(answer)
-        return {"quants": len(set(quant_ids)), "targets": [t["target"] for t in targets]}
+        return len(quant_ids)
+
+    async def reconcile(self, snapshot, tolerance: dict[str, str]) -> dict[str, Any]:
+        """A warehouse's count against Odoo's stock, per SKU and lot, in the warehouse's stock locations."""
+        from ...flows.inventory import reconcile, totals
+
+        houses = await self.client.search_read(
+            "stock.warehouse", [["code", "=", snapshot.warehouse_code]], ["lot_stock_id"]
+        )
+        if not houses:
+            raise ValueError(f"unknown warehouse {snapshot.warehouse_code!r}")
+        location = m2o_id(houses[0]["lot_stock_id"])
+        quants = await self.client.search_read(
+            "stock.quant", [["location_id", "child_of", location]], ["product_id", "lot_id", "quantity"]
+        )
+        product_ids = {m2o_id(q["product_id"]) for q in quants}
+        codes = (
+            {
+                r["id"]: r["default_code"]
+                for r in await self.client.read("product.product", sorted(product_ids), ["default_code"])
+            }
+            if product_ids
+            else {}
+        )
+        erp: dict[tuple[str, str | None], Decimal] = defaultdict(Decimal)
+        for quant in quants:
+            if codes.get(m2o_id(quant["product_id"])):
+                lot = quant["lot_id"][1] if quant.get("lot_id") else None
+                erp[(codes[m2o_id(quant["product_id"])], lot)] += Decimal(repr(quant["quantity"]))
+        wms = totals([line.model_dump(mode="json") for line in snapshot.lines])
+        # A snapshot speaks for the SKUs it lists: Odoo stock of other SKUs is not "zero in the warehouse".
+        counted = {sku for sku, _ in wms}
+        erp = {key: value for key, value in erp.items() if key[0] in counted}
+        report = reconcile(
+            wms, dict(erp), Decimal(tolerance.get("units", "0")), Decimal(tolerance.get("percent", "0"))
+        )
+        products = await self._products({line["sku"] for line in report["adjust"]})
+        lots = {}
+        wanted_lots = sorted({line["lot"] for line in report["adjust"] if line["lot"]})
+        if wanted_lots:
+            for row in await self.client.search_read(
+                "stock.lot", [["name", "in", wanted_lots]], ["name", "product_id"]
+            ):
+                lots[(m2o_id(row["product_id"]), row["name"])] = row["id"]
+        targets = [
+            {
+                "product_id": products[line["sku"]]["id"],
+                "location_id": location,
+                "lot_id": lots.get((products[line["sku"]]["id"], line["lot"])),
+                "target": float(Decimal(line["wms"])),
+            }
+            for line in report["adjust"]
+            if line["sku"] in products
+        ]
+        report["applied"] = await self.set_counts(targets, f"crossdock reconciliation {snapshot.snapshot_id}")
+        return report
 
     async def _targets(self, document) -> list[dict[str, Any]]:
         houses = await self.client.search_read(
