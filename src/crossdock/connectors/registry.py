@@ -15,14 +15,16 @@ from .null import NullSink
 def _sink_kinds() -> dict[str, type]:
     from ..sim.target import SimTarget
     from .odoo.sink import OdooSink
+    from .wms.sink import WmsSink
 
-    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget, "odoo": OdooSink}
+    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget, "odoo": OdooSink, "wms": WmsSink}
 
 
 def _source_kinds() -> dict[str, type]:
     from .odoo.source import OdooSource
+    from .wms.source import WmsSource
 
-    return {"files": FileSource, "odoo": OdooSource}
+    return {"files": FileSource, "odoo": OdooSource, "wms": WmsSource}
 
 
 class ConnectorConfigError(ValueError):

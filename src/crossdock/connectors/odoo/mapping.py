@@ -22,6 +22,28 @@ from ...model import (
 
 Record = dict[str, Any]
 
+# Odoo names units in words; crossdock (and warehouses, and X12) use codes.
+UOM_CODES = {
+    "Units": "EA",
+    "Unit": "EA",
+    "Dozens": "DZ",
+    "kg": "KG",
+    "g": "G",
+    "lb": "LB",
+    "lbs": "LB",
+    "oz": "OZ",
+    "L": "L",
+    "Liters": "L",
+    "m": "M",
+    "cm": "CM",
+    "Hours": "HR",
+    "Days": "DAY",
+}
+
+
+def uom_code(name: str) -> str:
+    return UOM_CODES.get(name, name.upper().replace(" ", "_")[:20])
+
 
 def m2o_id(value: Any) -> int | None:
     if isinstance(value, (list, tuple)) and value:
@@ -80,7 +102,10 @@ def _lines(
         yield {
             "line_no": str(move["id"]),
             "sku": text(product.get("default_code")) or f"odoo-product-{product['id']}",
-            "quantity": {"value": decimal(move[key]), "uom": uoms.get(m2o_id(move["product_uom"]), "Units")},
+            "quantity": {
+                "value": decimal(move[key]),
+                "uom": uom_code(uoms.get(m2o_id(move["product_uom"]), "Units")),
+            },
         }
 
 
@@ -158,7 +183,7 @@ def item(product: Record, uom_name: str) -> Item:
         sku=text(product.get("default_code")) or f"odoo-product-{product['id']}",
         name=text(product.get("name")) or "",
         barcodes=[product["barcode"]] if product.get("barcode") else [],
-        base_uom=uom_name,
+        base_uom=uom_code(uom_name),
         weight={"value": decimal(weight), "unit": "kg"} if weight else None,
         tracking=tracking if tracking in ("none", "lot", "serial") else "none",
         tracks_expiry=bool(product.get("use_expiration_date")),

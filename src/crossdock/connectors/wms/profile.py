@@ -33,7 +33,9 @@ class OutboundCall(Strict):
 
 
 class InboundEvent(Strict):
-    type: str = Field(description="the canonical event type this WMS event becomes")
+    type: str = Field(
+        description="the canonical event type, or a template choosing it ($... ); none: ignored"
+    )
     subject: str | None = Field(default=None, description="template for the ordering key")
     data: Any = Field(description="template from the WMS event to the canonical document")
 
@@ -72,6 +74,7 @@ class Profile(Strict):
     xrefs: dict[str, dict[str, str]] = Field(default_factory=dict)
     outbound: dict[str, OutboundCall] = Field(default_factory=dict)
     inbound: dict[str, InboundEvent] = Field(default_factory=dict)
+    ignored: list[str] = Field(default_factory=list, description="WMS event types crossdock does not need")
 
     def compile(self) -> CompiledProfile:
         return CompiledProfile(self)
@@ -95,6 +98,10 @@ class CompiledProfile:
             name: Template(event.subject, where=f"{profile.name}: inbound.{name}.subject")
             for name, event in profile.inbound.items()
             if event.subject
+        }
+        self.types = {
+            name: Template(event.type, where=f"{profile.name}: inbound.{name}.type")
+            for name, event in profile.inbound.items()
         }
 
 
@@ -120,3 +127,11 @@ def load_profile(name_or_path: str) -> CompiledProfile:
         raise ProfileError(f"{path}: {problems}") from None
     except TemplateError as exc:
         raise ProfileError(f"{path}: {exc}") from None
+
+
+def facility_xrefs(xrefs: dict[str, dict[str, str]], facilities: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The profile's cross-references plus warehouse codes both ways (facility out, warehouse in)."""
+    merged = {name: dict(table) for name, table in xrefs.items()}
+    merged.setdefault("facility", {}).update(facilities)
+    merged.setdefault("warehouse", {}).update({wms: ours for ours, wms in facilities.items()})
+    return merged

@@ -101,7 +101,19 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "to_uom": lambda v, uom, ctx, sku=None: _convert(v, uom, ctx, sku),
     "quantity": lambda v, uom, ctx: None if v is None else {"value": _plain(_decimal(v)), "uom": uom},
     "date": lambda v, ctx: None if not v else str(v)[:10],
+    "utc": lambda v, ctx: _utc(v),
 }
+
+
+def _utc(value: Any) -> str | None:
+    """A date or a zone-less time, as the WMS's UTC time: 2027-06-01 -> 2027-06-01T00:00:00Z."""
+    if not value:
+        return None
+    text = str(value).replace(" ", "T")
+    if len(text) == 10:
+        return f"{text}T00:00:00Z"
+    has_zone = text.endswith("Z") or re.search(r"[+-]\d\d:?\d\d$", text[10:]) is not None
+    return text if has_zone else f"{text}Z"
 
 
 def _literal(text: str) -> Any:
