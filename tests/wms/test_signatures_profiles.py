@@ -50,8 +50,13 @@ def test_bundled_profile_loads_and_renders_an_order():
         "allocation_rule": "fefo",
         "lines": [{"line_no": "1", "sku": "A", "quantity": {"value": "2.50", "uom": "CS"}}],
     }
-    body = profile.bodies["order.released"].render(order)
-    assert body["external_id"] == "SO1" and body["allocation_rule"] == "fefo"
+    from crossdock.connectors.wms.profile import facility_xrefs
+    from crossdock.connectors.wms.template import Context
+
+    context = Context(code_lists=profile.profile.code_lists, xrefs=facility_xrefs({}, {"DC1": "FAC-9"}))
+    body = profile.bodies["order.released"].render(order, context)
+    assert body["external_id"] == "SO1" and body["allocation_rule"] == "fefo" and body["facility"] == "FAC-9"
+    assert body["carrier"] == {"code": "UPS", "service": "GROUND"}  # no carrier chosen: the profile's default
     assert body["lines"] == [{"line_ref": "1", "sku": "A", "qty": "2.5", "uom": "CS"}]
 
 
