@@ -141,9 +141,9 @@ def test_confirmation_comes_back_in_the_ordered_unit():
             "LOTTED is lot-tracked but no lot was given",
         ),
         (
-            [{"line_no": "9", "sku": "CASE-12", "shipped_quantity": {"value": "1", "uom": "EA"}}],
+            [{"line_no": "9", "sku": "OTHER", "shipped_quantity": {"value": "1", "uom": "EA"}}],
             "SO7",
-            r"line 9 \(CASE-12\) is not on order SO7",
+            r"line 9 \(OTHER\) is not on order SO7",
         ),
         (
             [{"line_no": "1", "sku": "CASE-12", "shipped_quantity": {"value": "1", "uom": "EA"}}],
@@ -278,3 +278,23 @@ def test_reconcile_adjusts_within_tolerance_and_raises_the_rest():
         ("D", "adjusted"),
     ]
     assert result["accuracy"] == "25.00" and result["positions"] == 4
+
+
+def test_a_wms_that_counts_cases_and_one_that_does_not_echo_line_references():
+    cases = FlowSettings.model_validate(
+        {"warehouses": {"DC1": {"endpoint": "ext", "units": "CS"}}, "erp_endpoint": "odoo"}
+    )
+    data = order()
+    data["lines"] = [{"line_no": "1", "sku": "CASE-12", "quantity": {"value": "36", "uom": "EA"}}]
+    [command] = run("outbound.release", "order.released", data, settings=cases)
+    assert command.payload["lines"][0]["quantity"] == {"value": "3", "uom": "CS"}
+    docs = Docs({("SalesOrder", "SO7"): order()})
+    [back] = run(
+        "outbound.confirm",
+        "shipment.confirmed",
+        shipment(
+            [{"line_no": "wms-line-77", "sku": "CASE-12", "shipped_quantity": {"value": "1", "uom": "CS"}}]
+        ),
+        docs,
+    )
+    assert back.payload["lines"][0]["line_no"] == "1"  # matched by SKU, the only line with it

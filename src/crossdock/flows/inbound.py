@@ -16,9 +16,9 @@ from .units import convert, plain
 def expect(receipt: ExpectedReceipt, event: CloudEvent, ctx: FlowContext) -> list[Command]:
     endpoint, units = warehouse_endpoint(ctx, receipt.warehouse_code)
     payload = receipt.model_dump(mode="json", exclude_none=True)
-    if units == "base":
+    if units != "as_ordered":
         for line in payload["lines"]:
-            line["quantity"] = convert(ctx, line["sku"], line["quantity"], None)
+            line["quantity"] = convert(ctx, line["sku"], line["quantity"], None if units == "base" else units)
     return [Command(action="receipt.expected", payload=payload, endpoint=endpoint)]
 
 

@@ -40,8 +40,8 @@ def release(order: SalesOrder, event: CloudEvent, ctx: FlowContext) -> list[Comm
     payload = order.model_dump(mode="json", exclude_none=True)
     for line in payload["lines"]:
         known = item(ctx, line["sku"])
-        if units == "base" and known is not None:
-            line["quantity"] = convert(ctx, line["sku"], line["quantity"], None)
+        if units != "as_ordered" and known is not None:
+            line["quantity"] = convert(ctx, line["sku"], line["quantity"], None if units == "base" else units)
     return [Command(action="order.released", payload=payload, endpoint=endpoint)]
 
 
@@ -70,6 +70,11 @@ def confirm(shipment: ShipmentConfirmation, event: CloudEvent, ctx: FlowContext)
     payload = shipment.model_dump(mode="json", exclude_none=True)
     for line, out in zip(shipment.lines, payload["lines"], strict=True):
         source = ordered.get(line.line_no)
+        if source is None:  # a WMS that does not echo line references: match by SKU when unambiguous
+            same_sku = [candidate for candidate in order.lines if candidate.sku == line.sku]
+            if len(same_sku) == 1:
+                source = same_sku[0]
+                out["line_no"] = source.line_no
         if source is None or source.sku != line.sku:
             raise FlowError(
                 f"shipment {shipment.shipment_id} line {line.line_no} ({line.sku}) is not on order "

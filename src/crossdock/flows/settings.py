@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,9 +11,10 @@ class WarehouseRoute(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     endpoint: str = Field(description="the endpoint (WMS API, 3PL EDI, ...) that reaches this warehouse")
-    units: Literal["as_ordered", "base"] = Field(
+    units: str = Field(
         default="as_ordered",
-        description="base: send quantities in the item's base unit (a WMS that counts eaches)",
+        description="as_ordered, base (the item's base unit: a WMS that counts eaches) or a unit code such as CS "
+        "(a WMS that counts cases)",
     )
 
 

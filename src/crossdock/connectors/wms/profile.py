@@ -30,6 +30,12 @@ class OutboundCall(Strict):
     on_conflict: Literal["applied", "error"] = Field(
         default="applied", description="a 409 means the WMS already has it (idempotent create) or an error"
     )
+    errors_field: str | None = Field(
+        default=None, description="an answer field that lists errors even on HTTP 200 (GraphQL's errors)"
+    )
+    duplicate_text: str | None = Field(
+        default=None, description="text in an error meaning the WMS already has it (a create sent twice)"
+    )
 
 
 class InboundEvent(Strict):
@@ -70,6 +76,14 @@ class Profile(Strict):
     event_type_field: str = "event_type"
     sequence_field: str | None = "sequence"
     polling: PollingConfig | None = None
+    delivery: Literal["feed", "push"] = Field(
+        default="feed",
+        description="feed: webhooks only wake a poll of the ordered event feed; push: webhook bodies are the events",
+    )
+    ack_status: int = 200
+    ack_body: Any = Field(
+        default_factory=lambda: {"status": "received"}, description="what the WMS expects back"
+    )
     code_lists: dict[str, dict[str, Any]] = Field(default_factory=dict)
     xrefs: dict[str, dict[str, str]] = Field(default_factory=dict)
     outbound: dict[str, OutboundCall] = Field(default_factory=dict)

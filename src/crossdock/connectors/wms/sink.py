@@ -25,6 +25,7 @@ class WmsSinkOptions(BaseModel):
     api_key: str
     profile: str = Field(default="crossdock", description="a bundled profile name or a YAML path")
     timeout: float = Field(default=30.0, gt=0)
+    account: str | None = Field(default=None, description="the distributor's account at a 3PL (as $_account)")
     facilities: dict[str, str] = Field(
         default_factory=dict,
         description="crossdock warehouse code -> the WMS's facility code, where they differ",
@@ -49,6 +50,7 @@ class WmsSink:
         self.profile = load_profile(options.profile)
         p = self.profile.profile
         self.client = WmsClient(options.url, options.api_key, p.auth_header, p.auth_format, options.timeout)
+        self.account = options.account
         self.context = Context(code_lists=p.code_lists, xrefs=facility_xrefs(p.xrefs, options.facilities))
 
     async def deliver(self, delivery: Delivery) -> Outcome:
@@ -58,7 +60,8 @@ class WmsSink:
         body = None
         if delivery.action in self.profile.bodies:
             try:
-                body = self.profile.bodies[delivery.action].render(delivery.payload, self.context)
+                document = {**delivery.payload, "_account": self.account}
+                body = self.profile.bodies[delivery.action].render(document, self.context)
             except TemplateError as exc:
                 raise PermanentError(str(exc)) from None
         try:
@@ -67,6 +70,18 @@ class WmsSink:
             if call.on_conflict == "error":
                 raise PermanentError(str(exc)) from None
             return Outcome(acknowledged=True, detail={"already_applied": True})
+        except PermanentError as exc:
+            if call.duplicate_text and call.duplicate_text in str(exc):
+                return Outcome(acknowledged=True, detail={"already_applied": True})
+            raise
+        errors = (
+            (answer or {}).get(call.errors_field) if call.errors_field and isinstance(answer, dict) else None
+        )
+        if errors:
+            text = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+            if call.duplicate_text and call.duplicate_text in text:
+                return Outcome(acknowledged=True, detail={"already_applied": True})
+            raise PermanentError(f"{call.method} {call.path}: the WMS refused it: {text}")
         return Outcome(acknowledged=True, detail={"wms": _summary(answer)})
 
     async def close(self) -> None:

@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,7 @@ from .client import WmsClient
 from .profile import facility_xrefs, load_profile
 from .signatures import SignatureError, verify
 from .template import Context, TemplateError
+from .template import lookup as _lookup
 
 log = logging.getLogger("crossdock.wms")
 
@@ -54,14 +56,16 @@ class WmsSource:
         self.name, self.system, self.options = name, system, options
         self.profile = load_profile(options.profile)
         p = self.profile.profile
-        if p.polling is None:
-            raise ValueError(f"profile {p.name!r} has no event feed to poll")
+        if p.polling is None and p.delivery == "feed":
+            raise ValueError(
+                f"profile {p.name!r} has no event feed to poll: give it polling, or delivery: push"
+            )
         self.client = WmsClient(options.url, options.api_key, p.auth_header, p.auth_format, options.timeout)
         self.context = Context(code_lists=p.code_lists, xrefs=facility_xrefs(p.xrefs, options.facilities))
         self.cursors = None
         self.cursor: str | None = None
         self.pending_cursor: str | None = None
-        self.refused: list[Incoming] = []
+        self.waiting: list[Incoming] = []  # refused webhooks, and pushed events, until the next poll
         self.webhook: WebhookServer | None = None
         self.next_poll = 0.0
         self.hints = 0
@@ -103,7 +107,7 @@ class WmsSource:
             )
         except SignatureError as exc:
             event_id = headers.get((self.profile.profile.event_id_header or "").lower(), "?")
-            self.refused.append(
+            self.waiting.append(
                 Incoming(
                     body=body.decode("utf-8", "replace"),
                     system=self.system,
@@ -112,14 +116,38 @@ class WmsSource:
                 )
             )
             return 401, {"error": str(exc)}
-        self.hints += 1
-        self.next_poll = 0.0  # a valid hint: read the feed now
-        return 200, {"status": "received"}
+        profile = self.profile.profile
+        if profile.delivery == "feed":
+            self.hints += 1
+            self.next_poll = 0.0  # a valid hint: read the feed now
+            return profile.ack_status, profile.ack_body
+        try:
+            event = json.loads(body)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict):
+            self.waiting.append(
+                Incoming(
+                    body=body.decode("utf-8", "replace"),
+                    system=self.system,
+                    origin="webhook",
+                    meta={"rejection": ("malformed", "webhook body is not a JSON object")},
+                )
+            )
+            return 400, {"error": "expected a JSON object"}
+        header_id = headers.get((profile.event_id_header or "").lower())
+        if header_id and _lookup(event, profile.event_id_field) is None:
+            event[profile.event_id_field] = header_id  # ShipHero-style: the id travels in a header
+        event["_received_at"] = datetime.now(UTC).isoformat()
+        incoming = self._incoming(event)
+        if incoming is not None:
+            self.waiting.append(incoming)
+        return profile.ack_status, profile.ack_body
 
     async def poll(self, limit: int) -> Sequence[Incoming]:
         await self._start()
-        out, self.refused = self.refused, []
-        if self._exhausted or time.monotonic() < self.next_poll:
+        out, self.waiting = self.waiting, []
+        if self._exhausted or time.monotonic() < self.next_poll or self.profile.profile.polling is None:
             return out
         self.next_poll = time.monotonic() + self.options.poll_interval
         polling = self.profile.profile.polling
@@ -148,8 +176,8 @@ class WmsSource:
     def _incoming(self, event: dict[str, Any]) -> Incoming | None:
         """The canonical message for one WMS event; None for events the profile ignores."""
         p = self.profile.profile
-        event_id = str(event.get(p.event_id_field))
-        kind = str(event.get(p.event_type_field))
+        event_id = str(_lookup(event, p.event_id_field))
+        kind = str(_lookup(event, p.event_type_field))
         origin = f"wms {self.name} event {event_id}"
         if kind in p.ignored:
             return None
@@ -197,7 +225,7 @@ class WmsSource:
 
     @property
     def exhausted(self) -> bool:
-        return self._exhausted and not self.refused
+        return self._exhausted and not self.waiting
 
     async def close(self) -> None:
         if self.webhook is not None:

@@ -102,6 +102,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "quantity": lambda v, uom, ctx: None if v is None else {"value": _plain(_decimal(v)), "uom": uom},
     "date": lambda v, ctx: None if not v else str(v)[:10],
     "utc": lambda v, ctx: _utc(v),
+    "named": lambda v, name, ctx: next((x.get("value") for x in v or [] if x.get("name") == name), None),
 }
 
 
@@ -127,6 +128,11 @@ def _literal(text: str) -> Any:
         return int(text)
     except ValueError:
         return text
+
+
+def lookup(scope: Any, path: str) -> Any:
+    """A dotted path into nested dicts and lists; None where it leads nowhere."""
+    return _lookup(scope, path)
 
 
 def _lookup(scope: Any, path: str) -> Any:
