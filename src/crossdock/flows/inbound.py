@@ -33,20 +33,22 @@ def discrepancies(
     got: dict[str, list[Decimal]] = {}
     for line in received.lines:
         uom = wanted.get(line.sku, (Decimal(0), line.received_quantity.uom))[1]
-        good = Decimal(convert(ctx, line.sku, line.received_quantity, uom)["value"])
+        arrived = Decimal(
+            convert(ctx, line.sku, line.received_quantity, uom)["value"]
+        )  # damaged units included
         damaged = (
             Decimal(convert(ctx, line.sku, line.damaged_quantity, uom)["value"])
             if line.damaged_quantity
             else 0
         )
         total = got.setdefault(line.sku, [Decimal(0), Decimal(0)])
-        total[0] += good
+        total[0] += arrived
         total[1] += damaged
     out = []
     for sku in sorted(set(wanted) | set(got)):
         expected_qty, uom = wanted.get(sku, (Decimal(0), "EA"))
-        good, damaged = got.get(sku, [Decimal(0), Decimal(0)])
-        difference = good + damaged - expected_qty
+        arrived, damaged = got.get(sku, [Decimal(0), Decimal(0)])
+        difference = arrived - expected_qty
         if difference == 0 and damaged == 0:
             continue
         kind = "damaged" if difference == 0 else ("over" if difference > 0 else "short")
@@ -55,7 +57,7 @@ def discrepancies(
                 "sku": sku,
                 "uom": uom,
                 "expected": plain(expected_qty),
-                "received": plain(good),
+                "received": plain(arrived),
                 "damaged": plain(Decimal(damaged)),
                 "difference": plain(difference),
                 "kind": kind,

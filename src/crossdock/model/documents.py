@@ -162,8 +162,8 @@ class ReceiptLine(CanonicalModel):
     line_no: str
     sku: str
     expected_quantity: Quantity | None = None
-    received_quantity: Quantity
-    damaged_quantity: Quantity | None = None
+    received_quantity: Quantity = Field(description="every unit that arrived, damaged ones included")
+    damaged_quantity: Quantity | None = Field(default=None, description="how many of the received units are damaged")
     lots: list[LotQuantity] = Field(default_factory=list)
     serials: list[str] = Field(default_factory=list)
     putaway_location: str | None = None
