@@ -1,0 +1,7 @@
+"""crossdock.sim.wms: a warehouse management system emulator speaking crossdock's WMS contract v1."""
+
+from .server import WmsServer
+from .sscc import gs1_check_digit, make_sscc
+from .warehouse import WmsConfig
+
+__all__ = ["WmsConfig", "WmsServer", "gs1_check_digit", "make_sscc"]

@@ -1,0 +1,140 @@
+"""Inbound notices (ASN, PO, RETURN): validation, idempotent create, the read model."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from .clock import iso
+from .errors import bad_request, conflict, not_found, unprocessable
+from .operations import schedule
+from .orders import fingerprint
+from .warehouse import (
+    Warehouse,
+    parse_date,
+    parse_decimal,
+    parse_enum,
+    parse_when,
+    req_list,
+    req_obj,
+    req_str,
+)
+
+
+def notice_view(notice: dict) -> dict:
+    view = {k: v for k, v in notice.items() if k not in ("fingerprint", "lines")}
+    view["lines"] = [
+        {
+            "line_ref": ln["line_ref"],
+            "sku": ln["sku"],
+            "uom": ln["uom"],
+            "qty_expected": ln["expected"],
+            "qty_received": ln["received"],
+            "qty_damaged": ln["damaged"],
+            "lot": ln["lot"],
+            "expiry": ln["expiry"],
+            "serials": ln["serials"],
+        }
+        for ln in notice["lines"]
+    ]
+    return view
+
+
+def _validate(wh: Warehouse, body: dict) -> dict:
+    kind = parse_enum(body.get("kind"), ("ASN", "PO", "RETURN"), "kind")
+    supplier = req_obj(body, "supplier", "supplier", required=kind != "RETURN")
+    if supplier is not None:
+        supplier = {
+            "code": req_str(supplier, "code", "supplier.code", max_len=64),
+            "name": req_str(supplier, "name", "supplier.name", required=False),
+        }
+    expected_at = parse_when(body.get("expected_at"), "expected_at")
+    raw_lines = req_list(body, "lines", "lines")
+    if not raw_lines:
+        raise bad_request("a notice needs at least one line", "lines")
+    lines: list[dict] = []
+    for i, raw in enumerate(raw_lines):
+        field = f"lines[{i}]"
+        if not isinstance(raw, dict):
+            raise bad_request(f"{field} must be an object", field)
+        line_ref = req_str(raw, "line_ref", f"{field}.line_ref", max_len=64)
+        if any(line["line_ref"] == line_ref for line in lines):
+            raise bad_request(f"line_ref {line_ref!r} appears twice", f"{field}.line_ref")
+        sku = req_str(raw, "sku", f"{field}.sku", max_len=64)
+        qty = parse_decimal(raw.get("qty_expected"), f"{field}.qty_expected")
+        uom = req_str(raw, "uom", f"{field}.uom", required=False, max_len=20)
+        lot = req_str(raw, "lot", f"{field}.lot", required=False, max_len=64)
+        expiry = parse_date(raw.get("expiry"), f"{field}.expiry")
+        serials = req_list(raw, "serials", f"{field}.serials", required=False)
+        if not all(isinstance(s, str) for s in serials):
+            raise bad_request("serials must be strings", f"{field}.serials")
+        item = wh.item(str(sku))
+        if item is None:
+            raise unprocessable(
+                "UNKNOWN_SKU", f"unknown SKU {sku!r}: send it with PUT /v1/items/{sku} first", f"{field}.sku"
+            )
+        base = wh.to_base(item, qty, uom or item["base_uom"], f"{field}.qty_expected")
+        if (lot is not None or expiry is not None) and item["tracking"]["lot"] != "required":
+            raise unprocessable("LOT_NOT_TRACKED", f"item {sku} is not lot-tracked", f"{field}.lot")
+        lines.append(
+            {
+                "line_ref": line_ref,
+                "sku": sku,
+                "uom": item["base_uom"],
+                "expected": base,
+                "lot": lot,
+                "expiry": expiry,
+                "serials": serials,
+                "received": Decimal(0),
+                "damaged": Decimal(0),
+            }
+        )
+    return {
+        "kind": kind,
+        "supplier": supplier,
+        "po_number": req_str(body, "po_number", "po_number", required=False, max_len=100),
+        "original_order_ref": req_str(body, "original_order_ref", "original_order_ref", required=False),
+        "expected_at": iso(expected_at) if expected_at else None,
+        "lines": lines,
+    }
+
+
+def create_notice(wh: Warehouse, body: Any) -> tuple[int, dict]:
+    if not isinstance(body, dict):
+        raise bad_request("the body must be a JSON object")
+    external_id = req_str(body, "external_id", "external_id", max_len=100)
+    existing = wh.state["notices"].get(external_id)
+    if existing is not None:
+        if existing["fingerprint"] == fingerprint(body):
+            return 200, notice_view(existing)
+        raise conflict(
+            "IDEMPOTENCY_CONFLICT",
+            f"notice {external_id!r} exists with a different body; use a new external_id",
+            "external_id",
+        )
+    spec = _validate(wh, body)
+    prefix = "RMA" if spec["kind"] == "RETURN" else "RCV"
+    notice = {
+        "external_id": external_id,
+        "wms_id": f"{prefix}-{wh.next_id('notice'):06d}",
+        "status": "EXPECTED",
+        **spec,
+        "receipts": [],
+        "created_at": iso(wh.clock.now),
+        "fingerprint": fingerprint(body),
+    }
+    wh.state["notices"][external_id] = notice
+    wh.touch("notices", external_id)
+    arrival = wh.clock.now
+    if spec["expected_at"] and spec["expected_at"] > iso(arrival):
+        arrival = wh.clock.now + (parse_when(spec["expected_at"], "expected_at") - wh.clock.now)
+    schedule(wh, "receive", arrival + timedelta(minutes=wh.cfg("receive_minutes")), external_id)
+    return 201, notice_view(notice)
+
+
+def get_notice(wh: Warehouse, external_id: str) -> dict:
+    notice = wh.state["notices"].get(external_id)
+    if notice is None:
+        raise not_found("inbound notice", external_id)
+    return notice_view(notice)
