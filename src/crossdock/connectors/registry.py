@@ -15,16 +15,25 @@ from .null import NullSink
 def _sink_kinds() -> dict[str, type]:
     from ..sim.target import SimTarget
     from .odoo.sink import OdooSink
+    from .transfer.sink import FileTransferSink
     from .wms.sink import WmsSink
 
-    return {"file": FileSink, "noop": NullSink, "sim-target": SimTarget, "odoo": OdooSink, "wms": WmsSink}
+    return {
+        "file": FileSink,
+        "noop": NullSink,
+        "sim-target": SimTarget,
+        "odoo": OdooSink,
+        "wms": WmsSink,
+        "file-transfer": FileTransferSink,
+    }
 
 
 def _source_kinds() -> dict[str, type]:
     from .odoo.source import OdooSource
+    from .transfer.source import FileTransferSource
     from .wms.source import WmsSource
 
-    return {"files": FileSource, "odoo": OdooSource, "wms": WmsSource}
+    return {"files": FileSource, "odoo": OdooSource, "wms": WmsSource, "file-transfer": FileTransferSource}
 
 
 class ConnectorConfigError(ValueError):

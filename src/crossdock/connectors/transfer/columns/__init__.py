@@ -1,0 +1,1 @@
+"""Bundled CSV column maps (YAML), one per 3PL shape; `column_map: <name>` selects one."""
