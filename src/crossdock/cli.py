@@ -401,9 +401,15 @@ def schemas(folder: Path = typer.Option(Path("docs/schemas"), "--out")) -> None:
 @app.command()
 def demo(
     folder: Path = typer.Option(Path("demo-run"), "--dir", help="working folder (recreated)"),
-    orders: int = typer.Option(40, min=1),
+    orders: int = typer.Option(40, min=1, help="sale orders in the morning"),
+    files: bool = typer.Option(False, "--files", help="the file-only pipeline instead (no emulators)"),
 ) -> None:
-    """A small real pipeline: files in, retries, a dead letter corrected and replayed, the ledger."""
+    """A day between the Odoo and WMS emulators (or, with --files, a small file pipeline)."""
+    if files:
+        from .demo_files import run_demo as run_files
+
+        run_files(folder, orders, out)
+        return
     from .demo import run_demo
 
     run_demo(folder, orders, out)
@@ -428,6 +434,9 @@ def _mount_sub_apps() -> None:
     if odoo_app is not None:
         sim_app = typer.Typer(no_args_is_help=True, help="Emulators of the systems crossdock connects.")
         sim_app.add_typer(odoo_app, name="odoo", help="The Odoo emulator (16.0-19.0).")
+        wms_app = sub_app("crossdock.sim.wms.cli")
+        if wms_app is not None:
+            sim_app.add_typer(wms_app, name="wms", help="The WMS emulator (crossdock's WMS contract).")
         app.add_typer(sim_app, name="sim")
 
 
@@ -440,7 +449,8 @@ def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     app()
 
 

@@ -188,4 +188,4 @@ def run_demo(folder: Path, orders: int, console: Console) -> None:
             await runtime.close()
 
     asyncio.run(main())
-    console.print(f"next: crossdock -c {folder / 'crossdock.yaml'} status | trace SO0007 | dlq list")
+    console.print(f"next: crossdock status -c {folder / 'crossdock.yaml'}   (also: trace SO0007, dlq list)")

@@ -115,7 +115,7 @@ def test_ingest_run_status_trace_and_dead_letters(config, tmp_path):
 
 
 def test_demo_runs_and_resolves_its_dead_letter(tmp_path):
-    result = invoke("demo", "--dir", str(tmp_path / "demo"), "--orders", "12")
+    result = invoke("demo", "--files", "--dir", str(tmp_path / "demo"), "--orders", "12")
     assert result.exit_code == 0, result.output
     assert "corrected o7 (SO0007): lines.0.sku DISC-0001 -> SKU-0007, replayed" in result.stdout
     assert "the WMS holds 12 orders, Odoo 9 shipment confirmations" in result.stdout

@@ -370,3 +370,29 @@ async def test_ledger_queries_by_system_state_and_time(store_url):
     assert sorted(e.business_key for e in recent) == ["SO0001", "SO0002"]
     assert future == []
     await rt.close()
+
+
+async def test_a_failing_source_does_not_stop_the_runtime(store_url):
+    class Down:
+        name = "down"
+        exhausted = True
+
+        def __init__(self):
+            self.polls = 0
+
+        async def poll(self, limit):
+            self.polls += 1
+            raise ConnectionError("partner unreachable")
+
+        async def commit(self, items):
+            return None
+
+        async def close(self):
+            return None
+
+    sink = RecordingSink()
+    rt = Runtime(make_config(store_url), sources=[Down()], sinks={"wms": sink, "odoo": RecordingSink()})
+    await rt.ingest([incoming(order(1))])
+    await rt.run(until_idle=True)
+    assert [d.business_key for d in sink.applied] == ["SO0001"] and rt.sources[0].polls >= 1
+    await rt.close()

@@ -67,6 +67,8 @@ class Runtime:
                 connector.bind(self.store)
         self._started = False
         self._last_sweep = 0.0
+        self._source_failures: dict[str, int] = {}
+        self._source_backoff: dict[str, float] = {}
 
     async def start(self) -> None:
         if not self._started:
@@ -93,7 +95,24 @@ class Runtime:
     async def _pull_sources(self) -> int:
         pulled = 0
         for source in self.sources:
-            items = await source.poll(self.config.runtime.batch_size)
+            if time.monotonic() < self._source_backoff.get(source.name, 0.0):
+                continue
+            try:
+                items = await source.poll(self.config.runtime.batch_size)
+            except Exception as exc:  # a source that is down must not stop the others, nor deliveries
+                failures = self._source_failures.get(source.name, 0) + 1
+                self._source_failures[source.name] = failures
+                delay = min(60.0, self.config.runtime.poll_interval * 2**failures)
+                self._source_backoff[source.name] = time.monotonic() + delay
+                log.warning(
+                    "source %s failed (%s: %s); next try in %.1fs",
+                    source.name,
+                    type(exc).__name__,
+                    secrets.redact(str(exc)),
+                    delay,
+                )
+                continue
+            self._source_failures.pop(source.name, None)
             if items:
                 await self.ingest(items)
                 await source.commit(items)

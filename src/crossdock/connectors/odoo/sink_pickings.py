@@ -227,7 +227,9 @@ class PickingWriter:
                 sku = next(s for s, e in entries if e.product_id == product_id)
                 raise ValueError(f"SKU {sku!r}: {quantity} confirmed but only {demand} ordered")
         if not shipped:
-            raise ValueError("nothing was processed: every quantity is zero")
+            raise ValueError(
+                "the warehouse processed nothing (every quantity is zero): cancel or re-plan it in Odoo"
+            )
         plan.values = _picking_values(plan.document)
         carrier_id = self._carrier_ids.get(self._carrier_name(plan.document) or "")
         if carrier_id:
