@@ -290,6 +290,21 @@ SEGMENTS_4010: dict[str, SegmentData] = {
             "O AN 1/10 #207",
         ],
     },
+    "G72": {
+        "name": "Allowance or Charge",
+        "elements": [
+            "M ID 1/3 #340",
+            "M ID 2/2 #331",
+            "X AN 1/16",
+            "O AN 1/16",
+            "X R 1/15",
+            "X R 1/10",
+            "X ID 2/2 @UOM #355",
+            "X N2 1/15",
+            "X R 1/6",
+        ],
+        "rules": ["R03050809", "E050809", "P0607"],
+    },
     "W10": {"name": "Warehouse Load Information", "elements": ["M AN 1/3", "O R 1/7", "O AN 1/30"]},
     "W12": {
         "name": "Warehouse Item Detail",

@@ -55,6 +55,7 @@ STRUCTURES_4010: dict[str, dict[str, Any]] = {
             "NTE O 10",
             "W27 M 1",
             "W10 O 1",
+            "G72 O 5",  # allowances/charges (freight), after W10 in 4010 and 5010 (x12-notes §3.2)
             [
                 "LX",
                 "M",
