@@ -341,13 +341,10 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
                     "warehouse_code": "WH",
                     "received_at": "2026-11-28T09:00:00Z",
                     "lines": [
-                        {
-                            "line_no": "1",
-                            "sku": "SKU00001",
-                            "quantity": {"value": "3"},
-                            "condition": "new",
-                            "disposition": "restock",
-                        }
+                        {"line_no": "1", "sku": "SKU00001", "quantity": {"value": "2"}, "condition": "new",
+                         "disposition": "restock"},
+                        {"line_no": "1", "sku": "SKU00001", "quantity": {"value": "1"}, "condition": "damaged",
+                         "disposition": "scrap"},
                     ],
                 },
             )
@@ -355,7 +352,10 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
     )
     assert isinstance(outcome, Outcome), outcome
     assert odoo.x("stock.picking", "read", [action["res_id"]], ["state"])[0]["state"] == "done"
-    assert odoo.on_hand("SKU00001") == before + 3
+    assert odoo.on_hand("SKU00001") == before + 2  # the damaged unit went to scrap, not back on the shelf
+    scrapped = odoo.x("stock.move.line", "search_read",
+                      [["picking_id", "=", action["res_id"]], ["location_dest_id.name", "ilike", "scrap"]], ["id"])
+    assert len(scrapped) == 1
 
 
 async def test_snapshot_reconciliation_adjusts_small_differences_and_raises_the_rest(odoo, sink):

@@ -48,12 +48,14 @@ class Entry:
     lot: str | None = None
     package: str | None = None
     expiry: Any = None
+    scrap: bool = False  # a returned unit the warehouse disposed of: it goes to Odoo's scrap location
 
 
 class PickingWriter:
     def __init__(self, client: OdooClient, carriers: dict[str, str] | None = None):
         self.client = client
         self.carrier_names = carriers or {}
+        self._scrap_location: int | None = None
         self.products: dict[str, dict] = {}
         self._fields: dict[str, set[str]] = {}
         self.plans: Any = MemoryPlans()  # the sink binds the store's cursors: plans then survive a crash
@@ -157,6 +159,8 @@ class PickingWriter:
         refused: dict[int, DeliveryError] = {}
         qty_field = "qty_done" if self.client.version.major <= 16 else "quantity"
         await self._resolve_carriers(plans)
+        if any(e.scrap for es in entries.values() for _, e in es):
+            self._scrap_location = await self._scrap()
         for oid, plan in plans.items():
             picking = pickings[plan.picking_id]
             try:
@@ -218,6 +222,8 @@ class PickingWriter:
                         values["expiration_date"] = entry.expiry.strftime("%Y-%m-%d %H:%M:%S")
             if entry.package:
                 values["result_package_id"] = entry.package  # replaced by the package id once created
+            if entry.scrap:
+                values["location_dest_id"] = self._scrap_location
             if self.client.version.has_picked:
                 values["picked"] = True
             commands.append([0, 0, values])
@@ -236,6 +242,14 @@ class PickingWriter:
             plan.values["carrier_id"] = carrier_id
         plan.packages = _packages(plan.document)
         return commands
+
+    async def _scrap(self) -> int:
+        found = await self.client.search(
+            "stock.location", [["usage", "=", "inventory"], ["name", "ilike", "scrap"]], limit=1
+        )
+        if not found:
+            raise OdooUserError("no scrap location in Odoo for scrapped returns", model="stock.location")
+        return found[0]
 
     def _carrier_name(self, document: Any) -> str | None:
         code = getattr(document, "carrier", None)
@@ -401,7 +415,8 @@ class PickingWriter:
             self.plans.set(f"odoo-plan:{plan_name}", json.dumps(targets))
         else:
             targets = json.loads(saved)
-        quants = await self.set_counts(targets, f"crossdock {document.adjustment_id}")
+        reasons = sorted({line.partner_reason_code or str(line.reason) for line in document.lines})
+        quants = await self.set_counts(targets, f"crossdock {document.adjustment_id} ({', '.join(reasons)})")
         return {"quants": quants, "targets": [t["target"] for t in targets]}
 
     async def set_counts(self, targets: list[dict[str, Any]], name: str) -> int:
@@ -555,12 +570,15 @@ def _entries(document: Any) -> list[tuple[str, Entry]]:
         lots = [(lot.lot, lot.quantity.value, lot.expiry) for lot in getattr(line, "lots", []) or []]
         if not lots and getattr(line, "lot", None):  # a return receipt line names one lot
             lots = [(line.lot, quantity.value, None)]
+        scrap = str(getattr(line, "disposition", "")) == "scrap"
         if line.serials:
-            out.extend((line.sku, Entry(0, Decimal(1), serial, package)) for serial in line.serials)
+            out.extend(
+                (line.sku, Entry(0, Decimal(1), serial, package, scrap=scrap)) for serial in line.serials
+            )
         elif lots:
-            out.extend((line.sku, Entry(0, qty, lot, package, expiry)) for lot, qty, expiry in lots)
+            out.extend((line.sku, Entry(0, qty, lot, package, expiry, scrap)) for lot, qty, expiry in lots)
         elif quantity.value > 0:
-            out.append((line.sku, Entry(0, quantity.value, None, package)))
+            out.append((line.sku, Entry(0, quantity.value, None, package, scrap=scrap)))
     return out
 
 
