@@ -1,0 +1,151 @@
+"""Both emulators on loopback, and crossdock configured between them."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from crossdock.config import Config, parse_config
+from crossdock.sim.odoo import OdooServer, open_database, seed
+from crossdock.sim.wms import WmsConfig, WmsServer
+
+DB, WMS_KEY = "crossdock", "wms-key"
+
+
+class OdooPerson:
+    def __init__(self, url: str):
+        self.proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def x(self, model: str, method: str, *args: Any, **kw: Any) -> Any:
+        return self.proxy.execute_kw(DB, 2, "admin", model, method, list(args), kw)
+
+    def product(self, code: str) -> int:
+        return self.x("product.product", "search", [["default_code", "=", code]])[0]
+
+    def sell(self, lines: list[tuple[str, float]]) -> str:
+        partner = self.x("res.partner", "search", [["name", "=", "Customer 0001 SA"]])[0]
+        order = self.x(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner,
+                "order_line": [
+                    [0, 0, {"product_id": self.product(code), "product_uom_qty": qty}] for code, qty in lines
+                ],
+            },
+        )
+        self.x("sale.order", "action_confirm", [order])
+        return self.x("sale.order", "read", [order], ["name"])[0]["name"]
+
+    def buy(self, lines: list[tuple[str, float]]) -> str:
+        partner = self.x("res.partner", "search", [["name", "ilike", "Supplier"]], limit=1)[0]
+        order = self.x(
+            "purchase.order",
+            "create",
+            {
+                "partner_id": partner,
+                "order_line": [
+                    [0, 0, {"product_id": self.product(code), "product_qty": qty}] for code, qty in lines
+                ],
+            },
+        )
+        self.x("purchase.order", "button_confirm", [order])
+        return self.x("purchase.order", "read", [order], ["name"])[0]["name"]
+
+    def pickings(self, origin: str) -> list[dict]:
+        return self.x(
+            "stock.picking",
+            "search_read",
+            [["origin", "=", origin]],
+            ["name", "state", "backorder_id", "carrier_tracking_ref"],
+            order="id asc",
+        )
+
+
+class Warehouse:
+    def __init__(self, server: WmsServer):
+        self.server = server
+        self.http = httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {WMS_KEY}"}, timeout=30
+        )
+
+    def post(self, path: str, body: dict | None = None) -> dict:
+        response = self.http.post(path, json=body or {})
+        response.raise_for_status()
+        return response.json()
+
+    def get(self, path: str) -> dict:
+        response = self.http.get(path)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture
+def odoo():
+    server = OdooServer(seed(open_database(":memory:", "17.0"), skus=20, customers=4, suppliers=2)).start()
+    yield server
+    server.stop()
+
+
+def quiet(**overrides) -> WmsConfig:
+    values = dict(
+        seed=3,
+        api_key=WMS_KEY,
+        short_pick_rate=0.0,
+        mispick_rate=0.0,
+        over_receipt_rate=0.0,
+        short_receipt_rate=0.0,
+        damaged_rate=0.0,
+        return_short_rate=0.0,
+        cycle_count_bins_per_day=0,
+        webhook_retry_base_s=0.05,
+        webhook_timeout_s=1.0,
+    )
+    values.update(overrides)
+    return WmsConfig(**values)
+
+
+@pytest.fixture
+def wms():
+    with WmsServer(config=quiet()) as server:
+        yield server
+
+
+def hub_config(
+    odoo, wms, folder: Path, *, webhook: bool = False, streams: str = "[orders, incoming]"
+) -> Config:
+    hook = "webhook_port: 0, webhook_secret: hook-secret, subscribe: true," if webhook else ""
+    return parse_config(f"""
+store: {{url: "sqlite:///{folder / "cd.db"}"}}
+runtime: {{poll_interval: 0.01}}
+systems: {{odoo: {{role: erp}}, wms: {{role: warehouse}}}}
+sources:
+  odoo: {{kind: odoo, system: odoo, url: "{odoo.url}", db: {DB}, login: admin, secret: admin, streams: {streams},
+         once: true, overlap_seconds: 5}}
+  wms: {{kind: wms, system: wms, url: "{wms.url}", api_key: {WMS_KEY}, facilities: {{WH: WH1}}, once: true,
+        {hook} poll_interval: 0.01}}
+endpoints:
+  wms: {{kind: wms, system: wms, url: "{wms.url}", api_key: {WMS_KEY}, facilities: {{WH: WH1}},
+        retry: {{base_delay: 0.02, max_delay: 0.1, max_attempts: 100}}, breaker: {{failure_threshold: 3,
+        reset_after: 0.05}}}}
+  odoo: {{kind: odoo, system: odoo, url: "{odoo.url}", db: {DB}, login: admin, secret: admin}}
+  reports: {{kind: file, path: "{folder / "reports"}"}}
+flows:
+  warehouses: {{WH: {{endpoint: wms}}}}
+  erp_endpoint: odoo
+  reports_endpoint: reports
+routes:
+  - {{type: order.released, flow: outbound.release}}
+  - {{type: order.cancelled, flow: outbound.cancel}}
+  - {{type: shipment.confirmed, flow: outbound.confirm}}
+  - {{type: receipt.expected, flow: inbound.expect}}
+  - {{type: receipt.confirmed, flow: inbound.receive}}
+  - {{type: return.authorized, flow: returns.authorize}}
+  - {{type: return.received, flow: returns.receive}}
+  - {{type: inventory.adjusted, flow: inventory.adjust}}
+  - {{type: inventory.snapshot, flow: inventory.reconcile}}
+""")
