@@ -260,6 +260,10 @@ def test_items_are_checked_then_sent_to_every_warehouse():
     assert sorted(c.endpoint for c in commands) == ["tpl-acme", "wms-dc1"]
     with pytest.raises(FlowError, match="item NOWEIGHT is not ready for the warehouses: weight: missing"):
         run("master.items", "item.changed", {"sku": "NOWEIGHT", "name": "x"})
+    with pytest.raises(FlowError, match=r"base_uom: unknown unit 'Bucket'"):
+        run("master.items", "item.changed", {**ITEMS["CASE-12"], "base_uom": "Bucket"})
+    with pytest.raises(FlowError, match=r"shelf_life_days: an expiry-tracked item needs its shelf life"):
+        run("master.items", "item.changed", {**ITEMS["LOTTED"], "shelf_life_days": None})
 
 
 def test_reconcile_adjusts_within_tolerance_and_raises_the_rest():

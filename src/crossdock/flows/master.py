@@ -6,8 +6,47 @@ from ..model import CloudEvent, Item
 from .base import Command, FlowContext, FlowError, flow
 
 
-def item_problems(item: Item) -> list[str]:
+# Unit codes warehouses and X12 understand (UN/ECE rec. 20 / X12 355 common subset).
+KNOWN_UNITS = frozenset(
+    {
+        "EA",
+        "PC",
+        "DZ",
+        "CS",
+        "IN",
+        "PL",
+        "BX",
+        "PK",
+        "CT",
+        "BAG",
+        "KG",
+        "G",
+        "LB",
+        "OZ",
+        "L",
+        "ML",
+        "GA",
+        "M",
+        "CM",
+        "MM",
+        "FT",
+        "YD",
+        "M2",
+        "M3",
+        "HR",
+        "DAY",
+    }
+)
+
+
+def item_problems(item: Item, extra_units: frozenset[str] = frozenset()) -> list[str]:
     problems = []
+    units = KNOWN_UNITS | extra_units
+    for field, uom in [("base_uom", item.base_uom)] + [
+        (f"conversions.{i}.uom", c.uom) for i, c in enumerate(item.conversions)
+    ]:
+        if uom not in units:
+            problems.append(f"{field}: unknown unit {uom!r} (known: {', '.join(sorted(units))})")
     if item.weight is None:
         problems.append("weight: missing (warehouses need it to cartonize and rate)")
     if item.tracking != "none" and item.tracks_expiry and item.shelf_life_days is None:
@@ -19,7 +58,7 @@ def item_problems(item: Item) -> list[str]:
 
 @flow("master.items")
 def publish(item: Item, event: CloudEvent, ctx: FlowContext) -> list[Command]:
-    problems = item_problems(item)
+    problems = item_problems(item, frozenset(ctx.settings.extra_units))
     if problems:
         raise FlowError(f"item {item.sku} is not ready for the warehouses: " + "; ".join(problems))
     endpoints = sorted(

@@ -27,5 +27,8 @@ class FlowSettings(BaseModel):
     require_known_items: bool = Field(
         default=False, description="refuse documents naming SKUs not in the item master"
     )
+    extra_units: list[str] = Field(
+        default_factory=list, description="unit codes to accept beyond the standard ones"
+    )
     reconcile_tolerance_units: Decimal = Field(default=Decimal(0), ge=0)
     reconcile_tolerance_percent: Decimal = Field(default=Decimal(0), ge=0)
