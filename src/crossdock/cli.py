@@ -437,6 +437,9 @@ def _mount_sub_apps() -> None:
         wms_app = sub_app("crossdock.sim.wms.cli")
         if wms_app is not None:
             sim_app.add_typer(wms_app, name="wms", help="The WMS emulator (crossdock's WMS contract).")
+        tpl_app = sub_app("crossdock.sim.tpl.cli")
+        if tpl_app is not None:
+            sim_app.add_typer(tpl_app, name="tpl", help="The 3PL emulator (SFTP and X12 EDI).")
         app.add_typer(sim_app, name="sim")
 
 

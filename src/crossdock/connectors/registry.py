@@ -14,6 +14,7 @@ from .null import NullSink
 
 def _sink_kinds() -> dict[str, type]:
     from ..sim.target import SimTarget
+    from .edi.sink import EdiSink
     from .odoo.sink import OdooSink
     from .transfer.sink import FileTransferSink
     from .wms.sink import WmsSink
@@ -25,15 +26,23 @@ def _sink_kinds() -> dict[str, type]:
         "odoo": OdooSink,
         "wms": WmsSink,
         "file-transfer": FileTransferSink,
+        "edi": EdiSink,
     }
 
 
 def _source_kinds() -> dict[str, type]:
+    from .edi.source import EdiSource
     from .odoo.source import OdooSource
     from .transfer.source import FileTransferSource
     from .wms.source import WmsSource
 
-    return {"files": FileSource, "odoo": OdooSource, "wms": WmsSource, "file-transfer": FileTransferSource}
+    return {
+        "files": FileSource,
+        "odoo": OdooSource,
+        "wms": WmsSource,
+        "file-transfer": FileTransferSource,
+        "edi": EdiSource,
+    }
 
 
 class ConnectorConfigError(ValueError):

@@ -391,37 +391,7 @@ class Operations:
         rejected: str | None = None,
     ) -> bool:
         """A target confirmed (or refused) a delivered command later, e.g. an EDI 997; False if unknown."""
-        now = self.clock()
-        with self.store.engine.begin() as conn:
-            row = conn.execute(select(outbox).where(outbox.c.idempotency_key == idempotency_key)).first()
-            if row is None:
-                return False
-            common = dict(
-                message_id=row.message_id,
-                outbox_id=row.id,
-                business_key=row.business_key,
-                correlation_id=row.correlation_id,
-                payload_version=row.payload_version,
-            )
-            if rejected:
-                conn.execute(
-                    update(outbox)
-                    .where(outbox.c.id == row.id)
-                    .values(state=DEAD_LETTERED, error=rejected, updated_at=now)
-                )
-                ledger.append(
-                    conn,
-                    [
-                        ledger.entry(State.FAILED, system, now, error=rejected, detail=detail, **common),
-                        ledger.entry(State.DEAD_LETTERED, system, now, error=rejected, **common),
-                    ],
-                )
-            else:
-                conn.execute(
-                    update(outbox).where(outbox.c.id == row.id).values(state=ACKNOWLEDGED, updated_at=now)
-                )
-                ledger.append(conn, [ledger.entry(State.ACKNOWLEDGED, system, now, detail=detail, **common)])
-        return True
+        return acknowledge(self.store, idempotency_key, system, self.clock(), detail, rejected)
 
     def recover_leases(self) -> int:
         """At start-up of the only runtime on a store: deliveries left in flight by a dead process retry now."""
@@ -430,3 +400,57 @@ class Operations:
             return conn.execute(
                 update(outbox).where(outbox.c.state == "delivering").values(lease_until=now)
             ).rowcount
+
+
+def acknowledge(
+    store: Store,
+    idempotency_key: str,
+    system: str,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+    rejected: str | None = None,
+) -> bool:
+    """Record a later acknowledgment (or refusal) of a delivered command; connectors call it too."""
+    with store.engine.begin() as conn:
+        row = conn.execute(select(outbox).where(outbox.c.idempotency_key == idempotency_key)).first()
+        if row is None:
+            return False
+        common = dict(
+            message_id=row.message_id,
+            outbox_id=row.id,
+            business_key=row.business_key,
+            correlation_id=row.correlation_id,
+            payload_version=row.payload_version,
+        )
+        if rejected:
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.id == row.id)
+                .values(state=DEAD_LETTERED, error=rejected, updated_at=now)
+            )
+            ledger.append(
+                conn,
+                [
+                    ledger.entry(State.FAILED, system, now, error=rejected, detail=detail, **common),
+                    ledger.entry(State.DEAD_LETTERED, system, now, error=rejected, **common),
+                ],
+            )
+        else:
+            conn.execute(
+                update(outbox).where(outbox.c.id == row.id).values(state=ACKNOWLEDGED, updated_at=now)
+            )
+            ledger.append(conn, [ledger.entry(State.ACKNOWLEDGED, system, now, detail=detail, **common)])
+    return True
+
+
+def overdue(store: Store, endpoint: str, older_than: datetime, limit: int = 500) -> list[Any]:
+    """Commands delivered to `endpoint` but still not acknowledged, delivered before `older_than`."""
+    with store.engine.connect() as conn:
+        return conn.execute(
+            select(outbox)
+            .where(
+                outbox.c.endpoint == endpoint, outbox.c.state == DELIVERED, outbox.c.updated_at < older_than
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+        ).all()

@@ -115,8 +115,10 @@ class Runtime:
             self._source_failures.pop(source.name, None)
             if items:
                 await self.ingest(items)
-                await source.commit(items)
                 pulled += len(items)
+            # Even an empty batch is committed: a source may have consumed input that yields no
+            # message (an acknowledgment, an event type nobody needs) and must move past it.
+            await source.commit(items)
         return pulled
 
     async def _sweep(self) -> None:
