@@ -126,8 +126,14 @@ class Config(Strict):
 
     @model_validator(mode="after")
     def _flow_endpoints_exist(self) -> Config:
-        named = [(f"flows.warehouses.{code}.endpoint", route.endpoint) for code, route in self.flows.warehouses.items()]
-        named += [("flows.erp_endpoint", self.flows.erp_endpoint), ("flows.reports_endpoint", self.flows.reports_endpoint)]
+        named = [
+            (f"flows.warehouses.{code}.endpoint", route.endpoint)
+            for code, route in self.flows.warehouses.items()
+        ]
+        named += [
+            ("flows.erp_endpoint", self.flows.erp_endpoint),
+            ("flows.reports_endpoint", self.flows.reports_endpoint),
+        ]
         for where, endpoint in named:
             if endpoint and endpoint not in self.endpoints:
                 raise ValueError(f"{where}: endpoint {endpoint!r} is not defined under endpoints")

@@ -341,10 +341,20 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
                     "warehouse_code": "WH",
                     "received_at": "2026-11-28T09:00:00Z",
                     "lines": [
-                        {"line_no": "1", "sku": "SKU00001", "quantity": {"value": "2"}, "condition": "new",
-                         "disposition": "restock"},
-                        {"line_no": "1", "sku": "SKU00001", "quantity": {"value": "1"}, "condition": "damaged",
-                         "disposition": "scrap"},
+                        {
+                            "line_no": "1",
+                            "sku": "SKU00001",
+                            "quantity": {"value": "2"},
+                            "condition": "new",
+                            "disposition": "restock",
+                        },
+                        {
+                            "line_no": "1",
+                            "sku": "SKU00001",
+                            "quantity": {"value": "1"},
+                            "condition": "damaged",
+                            "disposition": "scrap",
+                        },
                     ],
                 },
             )
@@ -353,8 +363,12 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
     assert isinstance(outcome, Outcome), outcome
     assert odoo.x("stock.picking", "read", [action["res_id"]], ["state"])[0]["state"] == "done"
     assert odoo.on_hand("SKU00001") == before + 2  # the damaged unit went to scrap, not back on the shelf
-    scrapped = odoo.x("stock.move.line", "search_read",
-                      [["picking_id", "=", action["res_id"]], ["location_dest_id.name", "ilike", "scrap"]], ["id"])
+    scrapped = odoo.x(
+        "stock.move.line",
+        "search_read",
+        [["picking_id", "=", action["res_id"]], ["location_dest_id.name", "ilike", "scrap"]],
+        ["id"],
+    )
     assert len(scrapped) == 1
 
 

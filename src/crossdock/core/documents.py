@@ -29,7 +29,9 @@ class DocumentView:
             return self.pending[wanted][0]
         if wanted not in self._cache:
             text = self.conn.execute(
-                select(documents.c.payload).where(documents.c.doc_type == doc_type, documents.c.business_key == key)
+                select(documents.c.payload).where(
+                    documents.c.doc_type == doc_type, documents.c.business_key == key
+                )
             ).scalar_one_or_none()
             self._cache[wanted] = json.loads(text) if text else None
         return self._cache[wanted]
@@ -40,12 +42,26 @@ class DocumentView:
     def flush(self, now: datetime) -> None:
         if not self.pending:
             return
-        rows = [{"doc_type": t, "business_key": k, "payload": json.dumps(p, default=str), "message_id": m,
-                 "updated_at": now} for (t, k), (p, m) in self.pending.items()]
+        rows = [
+            {
+                "doc_type": t,
+                "business_key": k,
+                "payload": json.dumps(p, default=str),
+                "message_id": m,
+                "updated_at": now,
+            }
+            for (t, k), (p, m) in self.pending.items()
+        ]
         statement = dialect_insert(self.conn, documents)
-        self.conn.execute(statement.on_conflict_do_update(
-            index_elements=["doc_type", "business_key"],
-            set_={"payload": statement.excluded.payload, "message_id": statement.excluded.message_id,
-                  "updated_at": statement.excluded.updated_at},
-        ), rows)
+        self.conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["doc_type", "business_key"],
+                set_={
+                    "payload": statement.excluded.payload,
+                    "message_id": statement.excluded.message_id,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            ),
+            rows,
+        )
         self.pending.clear()

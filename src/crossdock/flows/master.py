@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..model import CloudEvent, Item
 from .base import Command, FlowContext, FlowError, flow
 
-
 # Unit codes warehouses and X12 understand (UN/ECE rec. 20 / X12 355 common subset).
 KNOWN_UNITS = frozenset(
     {

@@ -163,7 +163,9 @@ class ReceiptLine(CanonicalModel):
     sku: str
     expected_quantity: Quantity | None = None
     received_quantity: Quantity = Field(description="every unit that arrived, damaged ones included")
-    damaged_quantity: Quantity | None = Field(default=None, description="how many of the received units are damaged")
+    damaged_quantity: Quantity | None = Field(
+        default=None, description="how many of the received units are damaged"
+    )
     lots: list[LotQuantity] = Field(default_factory=list)
     serials: list[str] = Field(default_factory=list)
     putaway_location: str | None = None
