@@ -219,3 +219,14 @@ async def test_a_missing_997_is_overdue_and_dead_lettered_for_a_resend(tmp_path,
     await runtime.run(until_idle=True)
     assert len(list((partner_dir / "inbound").glob("940_*.edi"))) == 1  # the same file: same control numbers
     await runtime.close()
+
+
+async def test_a_file_with_a_refused_set_moves_to_error_with_a_sidecar(tmp_path, partner_dir):
+    order_back = SalesOrder.model_validate(ORDER["data"])
+    text = as_the_3pl(order_back, "940").replace("SE*", "SE*9", 1)
+    (partner_dir / "outbound" / "940_bad.edi").write_text(text)
+    runtime = await run(config_for(tmp_path, partner_dir))
+    error = partner_dir / "outbound" / "error"
+    assert sorted(p.name for p in error.iterdir()) == ["940_bad.edi", "940_bad.edi.error.json"]
+    assert "SE01" in (error / "940_bad.edi.error.json").read_text()
+    await runtime.close()

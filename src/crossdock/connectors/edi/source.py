@@ -95,9 +95,18 @@ class EdiSource:
         if doc.policy.strict and doc.envelope_errors():
             first = doc.envelope_errors()[0]
             await self._reply(doc, item)
-            return [self._refused(item, "x12", f"{file}: interchange rejected: {first}")]
+            refused = self._refused(item, "x12", f"{file}: interchange rejected: {first}")
+            item.meta["rejection"] = refused.meta["rejection"]
+            return [refused]
         await self._reply(doc, item)
-        out = []
+        out = await self._sets(doc, item, file)
+        refused = [i.meta["rejection"][1] for i in out if "rejection" in i.meta]
+        if refused:  # the file goes to error with a sidecar listing what was wrong; good sets still count
+            item.meta["rejection"] = ("x12", "; ".join(refused)[:4000])
+        return out
+
+    async def _sets(self, doc: Any, item: Incoming, file: str) -> list[Incoming]:
+        out: list[Incoming] = []
         for interchange in doc.interchanges:
             sender = interchange.sender[1].strip()
             for group in interchange.groups:
