@@ -18,7 +18,6 @@ import shutil
 import xmlrpc.client
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import httpx
 from rich.console import Console
@@ -30,6 +29,7 @@ from .core import ledger
 from .core.runtime import Runtime
 from .core.tables import outbox
 from .sim.odoo import OdooServer, open_database, seed
+from .sim.odoo.person import OdooPerson
 from .sim.wms import WmsConfig, WmsServer
 
 DB, WMS_KEY = "crossdock", "demo-wms-key"
@@ -76,20 +76,10 @@ routes:
 """
 
 
-class OdooUser:
-    """What people do in Odoo during the day, over plain XML-RPC."""
+class OdooUser(OdooPerson):
+    """What people do in Odoo during the day."""
 
-    def __init__(self, url: str):
-        self.proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def x(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.proxy.execute_kw(DB, 2, "admin", model, method, list(args), kwargs)
-
-    def products(self, codes: list[str]) -> dict[str, int]:
-        rows = self.x("product.product", "search_read", [["default_code", "in", codes]], ["default_code"])
-        return {r["default_code"]: r["id"] for r in rows}
-
-    def sell(self, count: int, rng: random.Random) -> list[str]:
+    def sell_many(self, count: int, rng: random.Random) -> list[str]:
         customers = self.x("res.partner", "search", [["name", "like", "Customer"], ["is_company", "=", True]])
         products = self.products(SKUS)
         values = []
@@ -178,20 +168,6 @@ class OdooUser:
                 raise
         return len(values)
 
-    def buy(self, lines: list[tuple[str, int]]) -> str:
-        supplier = self.x("res.partner", "search", [["name", "like", "Supplier"]], limit=1)[0]
-        products = self.products([s for s, _ in lines])
-        order = self.x(
-            "purchase.order",
-            "create",
-            {
-                "partner_id": supplier,
-                "order_line": [[0, 0, {"product_id": products[s], "product_qty": q}] for s, q in lines],
-            },
-        )
-        self.x("purchase.order", "button_confirm", [order])
-        return self.x("purchase.order", "read", [order], ["name"])[0]["name"]
-
     def return_goods(self, order: str) -> str | None:
         done = self.x(
             "stock.picking",
@@ -271,7 +247,7 @@ async def _day(
     console.print(
         f"07:00 go-live: Odoo's stock aligned to the warehouse's count ({user.align_stock(balances)} positions)"
     )
-    morning = user.sell(orders, rng)
+    morning = user.sell_many(orders, rng)
     morning.append(user.sell_to_new_address())
     purchases = [user.buy([(rng.choice(SKUS), rng.randint(20, 60)) for _ in range(3)]) for _ in range(3)]
     console.print(f"08:00 Odoo confirms {len(morning)} sale orders and {len(purchases)} purchase orders")
@@ -288,7 +264,7 @@ async def _day(
     await _settle(config, console, "brought shipments and receipts back to Odoo")
 
     _wms(wms, "/_sim/faults", {"outage": True})
-    afternoon = user.sell(max(4, orders // 4), rng)
+    afternoon = user.sell_many(max(4, orders // 4), rng)
     console.print(f"13:00 the WMS is down; Odoo confirms {len(afternoon)} more orders")
     runtime = Runtime(config)
     await runtime.start()

@@ -2,68 +2,17 @@
 
 from __future__ import annotations
 
-import xmlrpc.client
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from crossdock.config import Config, parse_config
 from crossdock.sim.odoo import OdooServer, open_database, seed
+from crossdock.sim.odoo.person import OdooPerson  # noqa: F401 - the tests' hands in Odoo
 from crossdock.sim.wms import WmsConfig, WmsServer
 
 DB, WMS_KEY = "crossdock", "wms-key"
-
-
-class OdooPerson:
-    def __init__(self, url: str):
-        self.proxy = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def x(self, model: str, method: str, *args: Any, **kw: Any) -> Any:
-        return self.proxy.execute_kw(DB, 2, "admin", model, method, list(args), kw)
-
-    def product(self, code: str) -> int:
-        return self.x("product.product", "search", [["default_code", "=", code]])[0]
-
-    def sell(self, lines: list[tuple[str, float]]) -> str:
-        partner = self.x("res.partner", "search", [["name", "=", "Customer 0001 SA"]])[0]
-        order = self.x(
-            "sale.order",
-            "create",
-            {
-                "partner_id": partner,
-                "order_line": [
-                    [0, 0, {"product_id": self.product(code), "product_uom_qty": qty}] for code, qty in lines
-                ],
-            },
-        )
-        self.x("sale.order", "action_confirm", [order])
-        return self.x("sale.order", "read", [order], ["name"])[0]["name"]
-
-    def buy(self, lines: list[tuple[str, float]]) -> str:
-        partner = self.x("res.partner", "search", [["name", "ilike", "Supplier"]], limit=1)[0]
-        order = self.x(
-            "purchase.order",
-            "create",
-            {
-                "partner_id": partner,
-                "order_line": [
-                    [0, 0, {"product_id": self.product(code), "product_qty": qty}] for code, qty in lines
-                ],
-            },
-        )
-        self.x("purchase.order", "button_confirm", [order])
-        return self.x("purchase.order", "read", [order], ["name"])[0]["name"]
-
-    def pickings(self, origin: str) -> list[dict]:
-        return self.x(
-            "stock.picking",
-            "search_read",
-            [["origin", "=", origin]],
-            ["name", "state", "backorder_id", "carrier_tracking_ref"],
-            order="id asc",
-        )
 
 
 class Warehouse:

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from crossdock.config import parse_config
 from crossdock.core.runtime import Runtime
 from crossdock.core.tables import outbox
+from crossdock.sim.odoo.person import OdooPerson
 from crossdock.sim.tpl import TplConfig, TplEmulator
 
-from .conftest import DB, OdooPerson, quiet
+from .conftest import DB, quiet
 
 
 def config_for(odoo, tpl, tmp_path):

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from crossdock.core.runtime import Runtime
 from crossdock.core.tables import ledger, messages, outbox
+from crossdock.sim.odoo.person import OdooPerson
 from crossdock.sim.wms import WmsServer
 
-from .conftest import OdooPerson, Warehouse, hub_config, quiet
+from .conftest import Warehouse, hub_config, quiet
 
 
 async def settle(config) -> Runtime:

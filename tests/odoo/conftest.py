@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import xmlrpc.client
-from typing import Any
-
 import pytest
 
 from crossdock.connectors.odoo import OdooClient
 from crossdock.sim.odoo.orm import open_database
+from crossdock.sim.odoo.person import OdooPerson
 from crossdock.sim.odoo.seed import seed
 from crossdock.sim.odoo.server import OdooServer
 
@@ -16,7 +14,7 @@ VERSIONS = ["16.0", "17.0", "18.0", "19.0"]
 DB, LOGIN, PASSWORD, API_KEY = "crossdock", "admin", "admin", "crossdock-sim-admin-api-key"
 
 
-class Odoo:
+class Odoo(OdooPerson):
     """A running emulator, driven the way a person in Odoo would (plain XML-RPC)."""
 
     def __init__(self, version: str):
@@ -26,13 +24,7 @@ class Odoo:
             seed(open_database(":memory:", version), skus=40, customers=6, suppliers=3)
         ).start()
         self.url = self.server.url
-        self.proxy = xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/object", allow_none=True)
-
-    def x(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.proxy.execute_kw(DB, 2, PASSWORD, model, method, list(args), kwargs)
-
-    def product(self, code: str) -> int:
-        return self.x("product.product", "search", [["default_code", "=", code]])[0]
+        super().__init__(self.url, DB, PASSWORD)
 
     def sale(self, lines: list[tuple[str, float]], customer: int = 1) -> tuple[int, str]:
         partner = self.x("res.partner", "search", [["name", "=", f"Customer {customer:04d} SA"]])[0]
@@ -63,15 +55,6 @@ class Odoo:
         )
         self.x("purchase.order", "button_confirm", [order])
         return order, self.x("purchase.order", "read", [order], ["name"])[0]["name"]
-
-    def pickings(self, origin: str) -> list[dict]:
-        return self.x(
-            "stock.picking",
-            "search_read",
-            [["origin", "=", origin]],
-            ["name", "state", "backorder_id", "carrier_tracking_ref", "carrier_price"],
-            order="id asc",
-        )
 
     def deliver_all(self, picking_id: int) -> None:
         """Ship everything that was ordered, as a person validating in the UI would."""

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import threading
 from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 
+from ..http import QuietHandler, check_loopback
 from . import json2, rpc_json, rpc_xml
 from .orm import Database
 from .service import Service
 
 
-def _check_loopback(host: str) -> None:
-    if host == "localhost":
-        return
-    if not ipaddress.ip_address(host).is_loopback:
-        raise ValueError(f"the Odoo emulator only binds loopback addresses, not {host!r}")
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        # headers and body are written separately: without NODELAY, Nagle + delayed ACK add ~40 ms per call
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
-        if self.server.verbose:
-            super().log_message(format, *args)
 
     def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        return self.read_body()
 
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
@@ -115,7 +95,7 @@ class OdooServer:
     """`with OdooServer(db, port=0) as srv: srv.url` — serves in a background thread."""
 
     def __init__(self, db: Database, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
-        _check_loopback(host)
+        check_loopback(host, "Odoo emulator")
         self.db = db
         self.service = Service(db)
         self.httpd = _HTTPServer((host, port), _Handler)

@@ -41,10 +41,11 @@ from crossdock.connectors.edi.model import Interchange, TransactionSet
 from crossdock.model import ReturnAuthorization
 from crossdock.sim.wms import WmsConfig, WmsServer
 
+from ..http import check_loopback
 from . import faults as fault_rules
 from . import translate
 from .control import ControlServer
-from .sftp import TplSftpServer, Users, check_loopback, load_host_key, make_layout
+from .sftp import TplSftpServer, Users, load_host_key, make_layout
 from .state import PersistentControlNumbers, TplState
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class TplEmulator:
     """``async with TplEmulator(TplConfig(root, password="pw")) as tpl: tpl.port, tpl.host_key_line``."""
 
     def __init__(self, config: TplConfig) -> None:
-        check_loopback(config.host)  # before anything binds or opens
+        check_loopback(config.host, "3PL emulator")  # before anything binds or opens
         self.config = config
         self.root = Path(config.root)
         make_layout(self.root)

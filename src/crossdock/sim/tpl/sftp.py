@@ -6,19 +6,15 @@ folder) so the hub can check it like a real partner's.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncssh
 
+from ..http import check_loopback
+
 FOLDERS = ("inbound", "inbound/processing", "inbound/processed", "inbound/rejected", "outbound")
 HOST_KEY_FILE = "ssh_host_ed25519_key"
-
-
-def check_loopback(host: str) -> None:
-    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-        raise ValueError(f"the 3PL emulator only binds loopback addresses, not {host!r}")
 
 
 def make_layout(root: Path) -> None:
@@ -76,7 +72,7 @@ class _Server(asyncssh.SSHServer):
 
 class TplSftpServer:
     def __init__(self, root: Path, host_key: asyncssh.SSHKey, users: Users, host: str, port: int) -> None:
-        check_loopback(host)
+        check_loopback(host, "3PL emulator")
         self.root = root
         self.host_key = host_key
         self.users = users

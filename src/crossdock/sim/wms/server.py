@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import ipaddress
-import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
 
+from ..http import QuietHandler, check_loopback
 from . import operations
 from .api import WmsApp
 from .events import Dispatcher
@@ -18,28 +16,11 @@ from .store import Store
 from .warehouse import Warehouse, WmsConfig
 
 
-def _check_loopback(host: str) -> None:
-    if host == "localhost":
-        return
-    if not ipaddress.ip_address(host).is_loopback:
-        raise ValueError(f"the WMS emulator only binds loopback addresses, not {host!r}")
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet unless verbose
-        if self.server.verbose:
-            super().log_message(format, *args)
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         response = self.server.app.handle(self.command, self.path, self.headers, body)
         if response.hang_ms:
             time.sleep(response.hang_ms / 1000)  # the work is done; only the answer is late
@@ -77,7 +58,7 @@ class WmsServer:
         port: int = 0,
         verbose: bool = False,
     ) -> None:
-        _check_loopback(host)
+        check_loopback(host, "WMS emulator")
         self.config = config or WmsConfig()
         self.store = Store(db)
         self.warehouse = Warehouse(self.store, self.config)
