@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import shutil
 import xmlrpc.client
@@ -214,6 +215,8 @@ def run_demo(folder: Path, orders: int, console: Console) -> None:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     rng = random.Random(2026)
+    # The narration below tells what happens; the runtime's own log lines would drown it.
+    logging.getLogger("crossdock").setLevel(logging.ERROR)
     odoo = OdooServer(seed(open_database(":memory:", "17.0"), skus=60, customers=12, suppliers=4)).start()
     # A warehouse having a bad day, so that every path shows: short picks, over/short/damaged receipts.
     wms = WmsServer(

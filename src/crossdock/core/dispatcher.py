@@ -41,6 +41,7 @@ class Claimed:
     lease: datetime
     subject: str | None
     recovered: bool
+    message_id: int | None = None
 
 
 class Dispatcher:
@@ -127,7 +128,7 @@ class Dispatcher:
                     business_key=row.business_key,
                     correlation_id=row.correlation_id,
                 )
-                claimed.append(Claimed(delivery, lease, row.subject, recovered))
+                claimed.append(Claimed(delivery, lease, row.subject, recovered, row.message_id))
                 detail: dict[str, Any] = {"attempt": delivery.attempt, "endpoint": row.endpoint}
                 if recovered:
                     detail["recovered"] = "lease expired before an outcome was recorded; delivering again"
@@ -187,7 +188,7 @@ class Dispatcher:
         for item, result in results:
             d = item.delivery
             common = dict(
-                message_id=None,
+                message_id=item.message_id,
                 outbox_id=d.outbox_id,
                 business_key=d.business_key,
                 correlation_id=d.correlation_id,
