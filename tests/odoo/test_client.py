@@ -157,3 +157,18 @@ async def test_a_request_the_server_cannot_read_names_the_problem(client):
     assert not caught.value.retryable
     with pytest.raises(OdooError, match=r"^stock\.picking\.search: Invalid leaf \('state', '~~', 'x'\)"):
         await client.search("stock.picking", [["state", "~~", "x"]])
+
+
+async def test_missing_access_rights_are_a_clear_permanent_error(odoo):
+    """The read-only user may read, not write: an AccessError naming the model, not a retry."""
+    from crossdock.connectors.odoo import OdooAccessError
+    from crossdock.sim.odoo.models.base import VIEWER_API_KEY
+
+    client = await OdooClient(
+        odoo.url, DB, "viewer", VIEWER_API_KEY if odoo.major >= 19 else "viewer"
+    ).connect()
+    assert await client.search_count("res.partner", []) > 0
+    with pytest.raises(OdooAccessError, match=r"^res\.partner\.write: You are not allowed to") as caught:
+        await client.write("res.partner", [1], {"name": "renamed"})
+    assert not caught.value.retryable
+    await client.close()
