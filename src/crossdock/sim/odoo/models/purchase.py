@@ -8,7 +8,7 @@ from ..fields import Boolean, Char, Datetime, Float, Integer, Many2one, One2many
 from ..orm import Env
 from ..registry import Registry
 from .product import product_display
-from .stock import convert_qty, move_name, product_qty
+from .stock import move_name, order_line_done_qty
 from .stock_flow import confirm_moves, refresh_picking_state
 
 
@@ -25,23 +25,8 @@ def _states(major: int) -> list[tuple[str, str]]:
 
 
 def _qty_received(env: Env, line_id: int) -> float:
-    line = env.row("purchase.order.line", line_id)
-    uom = line.get(env.p.line_uom_field)
-    total = 0.0
-    for mid in env.store.table("stock.move").lookup("purchase_line_id", line_id):
-        m = env.row("stock.move", mid)
-        if m["state"] != "done":
-            continue
-        src = env.row("stock.location", m["location_id"])["usage"]
-        dst = env.row("stock.location", m["location_dest_id"])["usage"]
-        qty = convert_qty(
-            env, product_qty(env, mid), env.value("product.product", m["product_id"], "uom_id"), uom
-        )
-        if src == "supplier" and not m.get("origin_returned_move_id"):
-            total += qty
-        elif dst == "supplier" and m.get("to_refund"):
-            total -= qty
-    return round(total, 6)
+    uom = env.row("purchase.order.line", line_id).get(env.p.line_uom_field)
+    return order_line_done_qty(env, "purchase_line_id", line_id, uom, "supplier", inbound=True)
 
 
 def _qty_invoiced(env: Env, line_id: int) -> float:

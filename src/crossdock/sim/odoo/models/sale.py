@@ -9,7 +9,7 @@ from ..fields import Boolean, Char, Datetime, Float, Integer, Many2many, Many2on
 from ..orm import Env
 from ..registry import Registry
 from .product import product_display
-from .stock import convert_qty, move_name, product_qty
+from .stock import convert_qty, move_name, order_line_done_qty
 from .stock_flow import confirm_moves, refresh_picking_state
 
 
@@ -21,23 +21,8 @@ def _states(major: int) -> list[tuple[str, str]]:
 
 
 def _line_qty_delivered(env: Env, line_id: int) -> float:
-    line = env.row("sale.order.line", line_id)
-    uom = line.get(env.p.line_uom_field)
-    total = 0.0
-    for mid in env.store.table("stock.move").lookup("sale_line_id", line_id):
-        m = env.row("stock.move", mid)
-        if m["state"] != "done":
-            continue
-        src = env.row("stock.location", m["location_id"])["usage"]
-        dst = env.row("stock.location", m["location_dest_id"])["usage"]
-        qty = convert_qty(
-            env, product_qty(env, mid), env.value("product.product", m["product_id"], "uom_id"), uom
-        )
-        if dst == "customer" and not m.get("origin_returned_move_id"):
-            total += qty
-        elif src == "customer" and m.get("to_refund"):
-            total -= qty
-    return round(total, 6)
+    uom = env.row("sale.order.line", line_id).get(env.p.line_uom_field)
+    return order_line_done_qty(env, "sale_line_id", line_id, uom, "customer", inbound=False)
 
 
 def _line_qty_invoiced(env: Env, line_id: int) -> float:

@@ -411,3 +411,26 @@ def create_warehouse(env: Env, code: str, name: str, partner_id: int | bool = Fa
         "stock.warehouse", [wh], {"in_type_id": in_type, "out_type_id": out_type, "int_type_id": int_type}
     )
     return wh
+
+
+def order_line_done_qty(
+    env: Env, link_field: str, line_id: int, uom: int, partner: str, inbound: bool
+) -> float:
+    """What an order line's done moves carried from (inbound) or to the partner's location, in `uom`,
+    less returns that refund it: sale qty_delivered (customer) and purchase qty_received (supplier)."""
+    total = 0.0
+    for mid in env.store.table("stock.move").lookup(link_field, line_id):
+        m = env.row("stock.move", mid)
+        if m["state"] != "done":
+            continue
+        src = env.row("stock.location", m["location_id"])["usage"]
+        dst = env.row("stock.location", m["location_dest_id"])["usage"]
+        qty = convert_qty(
+            env, product_qty(env, mid), env.value("product.product", m["product_id"], "uom_id"), uom
+        )
+        forward, back = (src, dst) if inbound else (dst, src)
+        if forward == partner and not m.get("origin_returned_move_id"):
+            total += qty
+        elif back == partner and m.get("to_refund"):
+            total -= qty
+    return round(total, 6)
