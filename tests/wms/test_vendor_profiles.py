@@ -191,4 +191,4 @@ def test_profiles_are_data(tmp_path):
     profile = load_profile(str(custom))
     body = profile.bodies["order.released"].render(ORDER, Context(code_lists=profile.profile.code_lists))
     assert profile.profile.name == "other-wms" and body["variables"]["data"]["client_ref"] == "SO7"
-    assert json.dumps(body)  # plain JSON, ready to send
+    assert "partner_order_id" not in json.dumps(body)  # the new WMS's field names only

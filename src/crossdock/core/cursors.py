@@ -1,8 +1,13 @@
-"""Named cursors in the store: where each polling source left off (e.g. an Odoo write_date)."""
+"""Named cursors in the store: where each polling source left off (e.g. an Odoo write_date).
+
+Connectors also keep small facts here (files seen, control numbers sent, plans). Before a
+connector is bound to a store it uses MemoryKeyValue, which has the same get/set.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -27,3 +32,22 @@ class Cursors:
                 .values(name=name, value=value, updated_at=now)
                 .on_conflict_do_update(index_elements=["name"], set_={"value": value, "updated_at": now})
             )
+
+
+class KeyValue(Protocol):
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str) -> None: ...
+
+
+class MemoryKeyValue:
+    """The same interface for a connector not (yet) bound to a store: kept for this process only."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self.values[name] = value

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from .. import secrets
@@ -126,7 +127,6 @@ class Runtime:
         if isinstance(self.bus, StoreBus) or time.monotonic() - self._last_sweep < self.config.bus.ack_wait:
             return
         self._last_sweep = time.monotonic()
-        from sqlalchemy import select
 
         def stale() -> list[tuple[int, str]]:
             with self.store.engine.connect() as conn:

@@ -9,24 +9,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...core.counters import StoreCounters
+from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
 from .control import InMemoryControlNumbers
-
-
-class MemoryKeys(dict):
-    def set(self, key: str, value: str) -> None:
-        self[key] = value
 
 
 class EdiMemory:
     def __init__(self, partner: str):
         self.partner = partner
-        self.keys: Any = MemoryKeys()
+        self.keys: KeyValue = MemoryKeyValue()
         self.counters: Any = InMemoryControlNumbers()
 
     def bind(self, store) -> None:
-        from ...core.counters import StoreCounters
-        from ...core.cursors import Cursors
-
         self.keys = Cursors(store)
         self.counters = StoreCounters(store)
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...core.cursors import Cursors
 from ...model import (
     InventoryAdjustment,
     InventorySnapshot,
@@ -232,8 +233,6 @@ class OdooSink:
         return results
 
     def bind(self, store) -> None:
-        from ...core.cursors import Cursors
-
         self.writer.plans = Cursors(store)
 
     async def reconciliations(self, group: list[Delivery]) -> dict[int, Outcome | DeliveryError]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ...core.cursors import KeyValue, MemoryKeyValue
 from ..base import DeliveryError, Outcome, PermanentError, TransientError
 from .client import OdooClient
 from .errors import OdooError, OdooUserError
@@ -20,13 +21,6 @@ WIZARDS = {
     "confirm.stock.sms",
 }
 MODULE = "crossdock"
-
-
-class MemoryPlans(dict):
-    """Plans kept for this process only (the store's cursors replace it once the sink is bound)."""
-
-    def set(self, key: str, value: str) -> None:
-        self[key] = value
 
 
 @dataclass
@@ -58,7 +52,9 @@ class PickingWriter:
         self._scrap_location: int | None = None
         self.products: dict[str, dict] = {}
         self._fields: dict[str, set[str]] = {}
-        self.plans: Any = MemoryPlans()  # the sink binds the store's cursors: plans then survive a crash
+        self.plans: KeyValue = (
+            MemoryKeyValue()
+        )  # the sink binds the store's cursors: plans then survive a crash
 
     async def fields(self, model: str) -> set[str]:
         if model not in self._fields:

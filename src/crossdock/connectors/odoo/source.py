@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
 from ..base import Incoming
 from . import mapping
 from .client import OdooClient
@@ -96,7 +97,7 @@ class OdooSource:
             page_size=options.page_size,
         )
         self.reader = RelatedReader(self.client)
-        self.cursors = None
+        self.cursors: KeyValue = MemoryKeyValue()  # the store's, once bound
         self.marks: dict[str, str] = {}
         self.pending_marks: dict[str, str] = {}
         self.seen: dict[tuple[str, int], tuple[str, str]] = {}  # (stream, id) -> (digest, write_date)
@@ -107,8 +108,6 @@ class OdooSource:
         self.webhook: WebhookReceiver | None = None
 
     def bind(self, store) -> None:
-        from ...core.cursors import Cursors
-
         self.cursors = Cursors(store)
 
     def wake(self, payload: dict | None = None) -> None:
@@ -129,7 +128,7 @@ class OdooSource:
     def _since(self, stream: str) -> str:
         mark = self.marks.get(stream)
         if mark is None:
-            mark = (self.cursors.get(self._cursor_name(stream)) if self.cursors else None) or EPOCH
+            mark = self.cursors.get(self._cursor_name(stream)) or EPOCH
             self.marks[stream] = mark
         if mark == EPOCH:
             return EPOCH
@@ -203,8 +202,7 @@ class OdooSource:
         for stream, mark in self.pending_marks.items():
             if mark > self.marks.get(stream, EPOCH):
                 self.marks[stream] = mark
-                if self.cursors:
-                    self.cursors.set(self._cursor_name(stream), mark)
+                self.cursors.set(self._cursor_name(stream), mark)
         self.pending_marks = {}
         # Forget what fell out of every stream's overlap window.
         oldest = min(self.marks.values(), default=EPOCH)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
 from .lifecycle import utc_stamp
 
 ISA_LENGTH = 106
@@ -74,23 +75,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class KeyValue(Protocol):
-    def get(self, name: str) -> str | None: ...
-
-    def set(self, name: str, value: str) -> None: ...
-
-
-class MemoryKeyValue:
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get(self, name: str) -> str | None:
-        return self.values.get(name)
-
-    def set(self, name: str, value: str) -> None:
-        self.values[name] = value
-
-
 @dataclass(frozen=True)
 class Duplicate:
     """A file seen before: which key matched and the record of the first file with that key."""
@@ -106,8 +90,6 @@ class DuplicateDetector:
         self.table: KeyValue = table or MemoryKeyValue()
 
     def bind(self, store: Any) -> None:
-        from ...core.cursors import Cursors
-
         self.table = Cursors(store)
 
     def keys(self, digest: str, interchange: Interchange | None) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
 from ..base import Incoming
 from ..webhooks import WebhookServer
 from .client import WmsClient
@@ -62,7 +63,7 @@ class WmsSource:
             )
         self.client = WmsClient(options.url, options.api_key, p.auth_header, p.auth_format, options.timeout)
         self.context = Context(code_lists=p.code_lists, xrefs=facility_xrefs(p.xrefs, options.facilities))
-        self.cursors = None
+        self.cursors: KeyValue = MemoryKeyValue()  # the store's, once bound
         self.cursor: str | None = None
         self.pending_cursor: str | None = None
         self.waiting: list[Incoming] = []  # refused webhooks, and pushed events, until the next poll
@@ -72,8 +73,6 @@ class WmsSource:
         self._exhausted = False
 
     def bind(self, store) -> None:
-        from ...core.cursors import Cursors
-
         self.cursors = Cursors(store)
 
     @property
@@ -152,7 +151,7 @@ class WmsSource:
         self.next_poll = time.monotonic() + self.options.poll_interval
         polling = self.profile.profile.polling
         if self.cursor is None:
-            self.cursor = (self.cursors.get(f"wms:{self.name}:events") if self.cursors else None) or "0"
+            self.cursor = self.cursors.get(f"wms:{self.name}:events") or "0"
         answer = await self.client.request(
             "GET",
             polling.path,
@@ -219,8 +218,7 @@ class WmsSource:
     async def commit(self, items: Sequence[Incoming]) -> None:
         if self.pending_cursor and self.pending_cursor != self.cursor:
             self.cursor = self.pending_cursor
-            if self.cursors:
-                self.cursors.set(f"wms:{self.name}:events", self.cursor)
+            self.cursors.set(f"wms:{self.name}:events", self.cursor)
         self.pending_cursor = None
 
     @property

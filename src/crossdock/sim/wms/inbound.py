@@ -19,6 +19,7 @@ from .warehouse import (
     req_list,
     req_obj,
     req_str,
+    request_lines,
 )
 
 
@@ -50,18 +51,8 @@ def _validate(wh: Warehouse, body: dict) -> dict:
             "name": req_str(supplier, "name", "supplier.name", required=False),
         }
     expected_at = parse_when(body.get("expected_at"), "expected_at")
-    raw_lines = req_list(body, "lines", "lines")
-    if not raw_lines:
-        raise bad_request("a notice needs at least one line", "lines")
     lines: list[dict] = []
-    for i, raw in enumerate(raw_lines):
-        field = f"lines[{i}]"
-        if not isinstance(raw, dict):
-            raise bad_request(f"{field} must be an object", field)
-        line_ref = req_str(raw, "line_ref", f"{field}.line_ref", max_len=64)
-        if any(line["line_ref"] == line_ref for line in lines):
-            raise bad_request(f"line_ref {line_ref!r} appears twice", f"{field}.line_ref")
-        sku = req_str(raw, "sku", f"{field}.sku", max_len=64)
+    for field, raw, line_ref, sku in request_lines(body, "a notice"):
         qty = parse_decimal(raw.get("qty_expected"), f"{field}.qty_expected")
         uom = req_str(raw, "uom", f"{field}.uom", required=False, max_len=20)
         lot = req_str(raw, "lot", f"{field}.lot", required=False, max_len=64)

@@ -19,6 +19,7 @@ from .warehouse import (
     req_list,
     req_obj,
     req_str,
+    request_lines,
 )
 
 OPEN_STATUSES = (
@@ -114,18 +115,8 @@ def validate_order(wh: Warehouse, body: Any) -> dict:
     if rule is not None:
         rule = parse_enum(rule, ("fifo", "fefo", "lifo", "specific_lot"), "allocation_rule")
     ship_by = parse_when(body.get("ship_by"), "ship_by")
-    raw_lines = req_list(body, "lines", "lines")
-    if not raw_lines:
-        raise bad_request("an order needs at least one line", "lines")
     lines: list[dict] = []
-    for i, raw in enumerate(raw_lines):
-        field = f"lines[{i}]"
-        if not isinstance(raw, dict):
-            raise bad_request(f"{field} must be an object", field)
-        line_ref = req_str(raw, "line_ref", f"{field}.line_ref", max_len=64)
-        if any(line["line_ref"] == line_ref for line in lines):
-            raise bad_request(f"line_ref {line_ref!r} appears twice", f"{field}.line_ref")
-        sku = req_str(raw, "sku", f"{field}.sku", max_len=64)
+    for field, raw, line_ref, sku in request_lines(body, "an order"):
         qty = parse_decimal(raw.get("qty"), f"{field}.qty")
         uom = req_str(raw, "uom", f"{field}.uom", required=False, max_len=20)
         lot = req_str(raw, "lot_requested", f"{field}.lot_requested", required=False, max_len=64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -427,6 +427,23 @@ def req_list(body: dict, key: str, field: str, required: bool = True) -> list:
     if not isinstance(value, list):
         raise bad_request(f"{field} must be an array", field)
     return value
+
+
+def request_lines(body: dict, what: str) -> Iterator[tuple[str, dict, str, str]]:
+    """A request's lines as (field, line, line_ref, sku): objects, at least one, line_refs unique."""
+    raw_lines = req_list(body, "lines", "lines")
+    if not raw_lines:
+        raise bad_request(f"{what} needs at least one line", "lines")
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_lines):
+        field = f"lines[{i}]"
+        if not isinstance(raw, dict):
+            raise bad_request(f"{field} must be an object", field)
+        line_ref = req_str(raw, "line_ref", f"{field}.line_ref", max_len=64)
+        if line_ref in seen:
+            raise bad_request(f"line_ref {line_ref!r} appears twice", f"{field}.line_ref")
+        seen.add(line_ref)
+        yield field, raw, line_ref, req_str(raw, "sku", f"{field}.sku", max_len=64)
 
 
 def parse_decimal(value: Any, field: str, positive: bool = True, allow_zero: bool = False) -> Decimal:
