@@ -677,64 +677,29 @@ COMPOSITES_4010: dict[str, SegmentData] = {
 
 # --- 5010 deltas -----------------------------------------------------------------------------------------
 _REF50 = "AN 1/50"
+# 5010 widened reference identifiers (#127, and #145 beside it in B10) from 30 to 50 characters.
+_WIDENED_IN_5010 = {
+    "N9": "Extended Reference Information",
+    "REF": "Reference Information",
+    "L11": None,
+    "B10": None,
+    "BIA": None,
+    "BGN": None,
+}
+
+
+def _widened(code: str, name: str | None) -> SegmentData:
+    data = SEGMENTS_4010[code]
+    elements = [element.replace(_REF30, _REF50) for element in data["elements"]]
+    return {**data, "name": name or data["name"], "elements": elements}
+
+
 SEGMENTS_5010_DELTA: dict[str, SegmentData] = {
     "ST": {
         "name": "Transaction Set Header",
         "elements": ["M ID 3/3 #143", "M AN 4/9 #329", "O AN 1/35 #1705"],
     },
-    "N9": {
-        "name": "Extended Reference Information",
-        "elements": [
-            "M ID 2/3 #128",
-            f"X {_REF50} #127",
-            "X AN 1/45 #369",
-            "O DT 8/8 #373",
-            "X TM 4/8 #337",
-            "O ID 2/2 #623",
-            "O C C040",
-        ],
-        "rules": ["R0203", "C0504"],
-    },
-    "REF": {
-        "name": "Reference Information",
-        "elements": ["M ID 2/3 #128", f"X {_REF50} #127", "X AN 1/80 #352", "O C C040"],
-        "rules": ["R0203"],
-    },
-    "L11": {
-        "name": "Business Instructions and Reference Number",
-        "elements": [f"X {_REF50} #127", "X ID 2/3 #128", "O AN 1/80 #352"],
-        "rules": ["R0103", "P0102"],
-    },
-    "B10": {
-        "name": "Beginning Segment for Transportation Carrier Shipment Status Message",
-        "elements": [f"X {_REF50} #127", f"X {_REF50} #145", "M ID 2/4 #140", "O N0 1/3 #71"],
-        "rules": ["R0102"],
-    },
-    "BIA": {
-        "name": "Beginning Segment for Inventory Inquiry/Advice",
-        "elements": [
-            "M ID 2/2 @PURPOSE #353",
-            "M ID 2/2 #755",
-            f"M {_REF50} #127",
-            "M DT 8/8 #373",
-            "O TM 4/8 #337",
-            "O ID 2/2 #306",
-        ],
-    },
-    "BGN": {
-        "name": "Beginning Segment",
-        "elements": [
-            "M ID 2/2 @PURPOSE #353",
-            f"M {_REF50} #127",
-            "M DT 8/8 #373",
-            "X TM 4/8 #337",
-            "O ID 2/2 #623",
-            f"O {_REF50} #127",
-            "O ID 2/2 #640",
-            "O ID 1/2 #306",
-        ],
-        "rules": ["C0504"],
-    },
+    **{code: _widened(code, name) for code, name in _WIDENED_IN_5010.items()},
     "AK1": {
         "name": "Functional Group Response Header",
         "elements": ["M ID 2/2 #479", "M N0 1/9 #28", "O AN 1/12 #480"],
