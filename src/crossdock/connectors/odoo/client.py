@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ConfigDict
 
 from .errors import OdooAuthError, OdooTransientError
 from .transports import TRANSPORTS, Json2, JsonRpc, XmlRpc
@@ -238,3 +239,27 @@ class OdooClient:
 
     async def close(self) -> None:
         await self.http.aclose()
+
+
+class OdooConnectionOptions(BaseModel):
+    """Where and as whom: the options every Odoo source and endpoint share."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    db: str
+    login: str
+    secret: str
+    transport: str = "auto"
+    rate_limit: float | None = None
+
+    def client(self, **tuning: Any) -> OdooClient:
+        return OdooClient(
+            self.url,
+            self.db,
+            self.login,
+            self.secret,
+            transport=self.transport,
+            rate_limit=self.rate_limit,
+            **tuning,
+        )

@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ...core.cursors import Cursors
 from ...model import (
@@ -35,7 +35,7 @@ from ...model import (
     TrackingEvent,
 )
 from ..base import Delivery, DeliveryError, Outcome, PermanentError, TransientError
-from .client import OdooClient
+from .client import OdooClient, OdooConnectionOptions
 from .errors import OdooError
 from .sink_pickings import PickingPlan, PickingWriter
 
@@ -46,15 +46,7 @@ def marker_name(kind: str, document_id: str) -> str:
     return f"{kind}_{_SAFE.sub('_', document_id)}"[:120]
 
 
-class OdooSinkOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str
-    db: str
-    login: str
-    secret: str
-    transport: str = "auto"
-    rate_limit: float | None = None
+class OdooSinkOptions(OdooConnectionOptions):
     backorder_policy: Literal["auto", "always", "never"] = Field(
         default="auto", description="auto: a shipment marked final cancels the rest; else a backorder follows"
     )
@@ -76,14 +68,7 @@ class OdooSink:
     def __init__(self, name: str, options: OdooSinkOptions, client: OdooClient | None = None):
         self.name = name
         self.options = options
-        self.client = client or OdooClient(
-            options.url,
-            options.db,
-            options.login,
-            options.secret,
-            transport=options.transport,
-            rate_limit=options.rate_limit,
-        )
+        self.client = client or options.client()
         self.writer = PickingWriter(self.client, options.carriers)
 
     async def deliver(self, delivery: Delivery) -> Outcome:

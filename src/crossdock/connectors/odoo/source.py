@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
 from ..base import Incoming
 from . import mapping
-from .client import OdooClient
+from .client import OdooClient, OdooConnectionOptions
 from .mapping import Record, m2o_id
 from .reader import PARTNER_FIELDS, RelatedReader
 from .webhook import WebhookReceiver
@@ -61,18 +61,10 @@ def _digest(record: Record) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class OdooSourceOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str
-    db: str
-    login: str
-    secret: str
-    transport: str = "auto"
+class OdooSourceOptions(OdooConnectionOptions):
     streams: list[Stream] = Field(default_factory=lambda: ["orders", "incoming", "items", "partners"])
     poll_interval: float = Field(default=30.0, gt=0)
     overlap_seconds: float = Field(default=300.0, ge=0)
-    rate_limit: float | None = None
     page_size: int = Field(default=500, ge=1)
     once: bool = Field(default=False, description="poll once and report exhausted (tests, backfills)")
     webhook_port: int | None = Field(default=None, description="listen for Odoo 17+ automation webhooks here")
@@ -87,15 +79,7 @@ class OdooSource:
         self.name = name
         self.system = system
         self.options = options
-        self.client = client or OdooClient(
-            options.url,
-            options.db,
-            options.login,
-            options.secret,
-            transport=options.transport,
-            rate_limit=options.rate_limit,
-            page_size=options.page_size,
-        )
+        self.client = client or options.client(page_size=options.page_size)
         self.reader = RelatedReader(self.client)
         self.cursors: KeyValue = MemoryKeyValue()  # the store's, once bound
         self.marks: dict[str, str] = {}
