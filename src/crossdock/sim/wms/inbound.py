@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from .clock import iso
-from .errors import bad_request, conflict, not_found, unprocessable
+from .errors import bad_request, not_found, unprocessable
 from .operations import schedule
-from .orders import fingerprint
+from .orders import answer_repeat, fingerprint
 from .warehouse import (
     Warehouse,
     parse_date,
@@ -95,15 +95,8 @@ def create_notice(wh: Warehouse, body: Any) -> tuple[int, dict]:
     if not isinstance(body, dict):
         raise bad_request("the body must be a JSON object")
     external_id = req_str(body, "external_id", "external_id", max_len=100)
-    existing = wh.state["notices"].get(external_id)
-    if existing is not None:
-        if existing["fingerprint"] == fingerprint(body):
-            return 200, notice_view(existing)
-        raise conflict(
-            "IDEMPOTENCY_CONFLICT",
-            f"notice {external_id!r} exists with a different body; use a new external_id",
-            "external_id",
-        )
+    if repeat := answer_repeat(wh.state["notices"].get(external_id), body, "notice", notice_view):
+        return repeat
     spec = _validate(wh, body)
     prefix = "RMA" if spec["kind"] == "RETURN" else "RCV"
     notice = {

@@ -127,14 +127,7 @@ def _release(wh: Warehouse, order: dict) -> None:
         if backorder:  # wait for stock: nothing reserved, the shortfall shows as backordered
             for line in order["lines"]:
                 line["backordered"] = shorts.get(line["line_ref"], Decimal(0))
-            set_status(
-                wh,
-                order,
-                order["status"] if order["status"] == "PARTIALLY_SHIPPED" else "RECEIVED",
-                "AWAITING_STOCK",
-            )
-        else:
-            _cancel_remainder(wh, order, "OUT_OF_STOCK")
+        _await_stock_or_cancel(wh, order, backorder)
         return
     for line in order["lines"]:
         allocated = sum((a["qty"] for a in allocs if a["line_ref"] == line["line_ref"]), Decimal(0))
@@ -150,6 +143,15 @@ def _release(wh: Warehouse, order: dict) -> None:
     schedule(
         wh, "pick_pack", wh.clock.plus(wh.cfg("pick_minutes") + wh.cfg("pack_minutes")), order["external_id"]
     )
+
+
+def _await_stock_or_cancel(wh: Warehouse, order: dict, backorder: bool) -> None:
+    """Nothing could be picked: the order waits for stock (backorder allowed) or its rest is cancelled."""
+    if backorder:
+        status = order["status"] if order["status"] == "PARTIALLY_SHIPPED" else "RECEIVED"
+        set_status(wh, order, status, "AWAITING_STOCK")
+    else:
+        _cancel_remainder(wh, order, "OUT_OF_STOCK")
 
 
 def _cancel_remainder(wh: Warehouse, order: dict, reason: str) -> None:
@@ -288,15 +290,7 @@ def pick_and_pack(wh: Warehouse, order: dict) -> None:
                 line["cancelled"] += short
     if nothing_picked:
         order["work"] = None
-        if backorder:
-            set_status(
-                wh,
-                order,
-                order["status"] if order["status"] == "PARTIALLY_SHIPPED" else "RECEIVED",
-                "AWAITING_STOCK",
-            )
-        else:
-            _cancel_remainder(wh, order, "OUT_OF_STOCK")
+        _await_stock_or_cancel(wh, order, backorder)
         return
     rows = [
         {

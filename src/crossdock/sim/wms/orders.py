@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +37,21 @@ QTY_FIELDS = ("ordered", "allocated", "picked", "shipped", "backordered", "cance
 
 def fingerprint(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def answer_repeat(
+    existing: dict | None, body: Any, what: str, view: Callable[[dict], dict]
+) -> tuple[int, dict] | None:
+    """A create sent again: the stored answer for the same body, a conflict for another; None when new."""
+    if existing is None:
+        return None
+    if existing["fingerprint"] == fingerprint(body):
+        return 200, view(existing)
+    raise conflict(
+        "IDEMPOTENCY_CONFLICT",
+        f"{what} {existing['external_id']!r} exists with a different body; use a new external_id",
+        "external_id",
+    )
 
 
 def line_view(line: dict) -> dict:
@@ -164,14 +180,8 @@ def validate_order(wh: Warehouse, body: Any) -> dict:
 def create_order(wh: Warehouse, body: Any) -> tuple[int, dict]:
     external_id = body.get("external_id") if isinstance(body, dict) else None
     existing = wh.state["orders"].get(external_id) if isinstance(external_id, str) else None
-    if existing is not None:
-        if existing["fingerprint"] == fingerprint(body):
-            return 200, order_view(existing)
-        raise conflict(
-            "IDEMPOTENCY_CONFLICT",
-            f"order {external_id!r} exists with a different body; use a new external_id",
-            "external_id",
-        )
+    if repeat := answer_repeat(existing, body, "order", order_view):
+        return repeat
     spec = validate_order(wh, body)
     now = iso(wh.clock.now)
     order = spec | {
