@@ -20,7 +20,6 @@ import xmlrpc.client
 from collections import Counter
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
@@ -31,7 +30,7 @@ from .core.runtime import Runtime
 from .core.tables import outbox
 from .sim.odoo import OdooServer, open_database, seed
 from .sim.odoo.person import OdooPerson
-from .sim.wms import WmsConfig, WmsServer
+from .sim.wms import WmsConfig, WmsOperator, WmsServer
 
 DB, WMS_KEY = "crossdock", "demo-wms-key"
 # Known to both systems with the same unit (Odoo's SKU00004/7 count dozens, the warehouse eaches).
@@ -195,20 +194,6 @@ async def _settle(config, console: Console, label: str) -> None:
     console.print(f"  crossdock: {label}")
 
 
-def _wms_get(wms: WmsServer, path: str) -> dict:
-    with httpx.Client(base_url=wms.url, headers={"Authorization": f"Bearer {WMS_KEY}"}, timeout=30) as http:
-        response = http.get(path)
-        response.raise_for_status()
-        return response.json()
-
-
-def _wms(wms: WmsServer, path: str, body: dict | None = None) -> dict:
-    with httpx.Client(base_url=wms.url, headers={"Authorization": f"Bearer {WMS_KEY}"}, timeout=30) as http:
-        response = http.post(path, json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-
 def run_demo(folder: Path, orders: int, console: Console) -> None:
     folder = folder.resolve()
     if folder.exists():
@@ -232,7 +217,9 @@ def run_demo(folder: Path, orders: int, console: Console) -> None:
     try:
         (folder / "crossdock.yaml").write_text(_config_text(folder, odoo.url, wms.url))
         config = load_config(folder / "crossdock.yaml")
-        asyncio.run(_day(config, OdooUser(odoo.url), wms, orders, rng, console, folder))
+        warehouse = WmsOperator(wms)
+        asyncio.run(_day(config, OdooUser(odoo.url), warehouse, orders, rng, console, folder))
+        warehouse.close()
     finally:
         wms.stop()
         odoo.stop()
@@ -243,10 +230,16 @@ def run_demo(folder: Path, orders: int, console: Console) -> None:
 
 
 async def _day(
-    config, user: OdooUser, wms: WmsServer, orders: int, rng: random.Random, console: Console, folder: Path
+    config,
+    user: OdooUser,
+    warehouse: WmsOperator,
+    orders: int,
+    rng: random.Random,
+    console: Console,
+    folder: Path,
 ) -> None:
     console.rule("crossdock demo: a day between Odoo and the warehouse")
-    balances = _wms_get(wms, "/v1/inventory?granularity=SKU_LOT")["balances"]
+    balances = warehouse.get("/v1/inventory?granularity=SKU_LOT")["balances"]
     console.print(
         f"07:00 go-live: Odoo's stock aligned to the warehouse's count ({user.align_stock(balances)} positions)"
     )
@@ -262,11 +255,11 @@ async def _day(
         console.print(f"  [red]dead letter {letter.ref} {letter.business_key}: {letter.error}[/red]")
     dead = next((d for d in refused if "street" in (d.error or "")), None)
 
-    summary = _wms(wms, "/_sim/advance", {"minutes": 180})
+    summary = warehouse.post("/_sim/advance", {"minutes": 180})
     console.print(f"11:00 the warehouse ran {summary['tasks_run']}: {summary['events_by_type']}")
     await _settle(config, console, "brought shipments and receipts back to Odoo")
 
-    _wms(wms, "/_sim/faults", {"outage": True})
+    warehouse.post("/_sim/faults", {"outage": True})
     afternoon = user.sell_many(max(4, orders // 4), rng)
     console.print(f"13:00 the WMS is down; Odoo confirms {len(afternoon)} more orders")
     runtime = Runtime(config)
@@ -278,7 +271,7 @@ async def _day(
     await runtime.close()
     retrying = sum(r["count"] for r in waiting if r["state"] == "retry_scheduled")
     console.print(f"  crossdock: {retrying} deliveries waiting to retry, circuit breaker open, nothing lost")
-    _wms(wms, "/_sim/faults", {"clear": True})
+    warehouse.post("/_sim/faults", {"clear": True})
     await _settle(config, console, "the WMS is back: every waiting order delivered")
 
     if dead:
@@ -297,19 +290,26 @@ async def _day(
         )
         await _settle(config, console, "the corrected order reached the warehouse")
 
-    summary = _wms(wms, "/_sim/advance", {"minutes": 420})
+    summary = warehouse.post("/_sim/advance", {"minutes": 420})
     console.print(f"21:00 the warehouse ran {summary['tasks_run']}")
     await _settle(config, console, "confirmations applied in Odoo")
 
     returned = [r for r in (user.return_goods(o) for o in morning[:3]) if r]
     console.print(f"next day 08:00 customers return goods: {', '.join(returned)}")
     await _settle(config, console, "return authorizations sent to the warehouse")
-    summary = _wms(wms, "/_sim/advance", {"minutes": 600})
-    _wms(wms, "/_sim/cycle-count", {})
-    _wms(wms, "/_sim/snapshot")
+    summary = warehouse.post("/_sim/advance", {"minutes": 600})
+    warehouse.post("/_sim/cycle-count", {})
+    warehouse.post("/_sim/snapshot")
     console.print(f"18:00 returns received, a cycle count and a snapshot: {summary['events_by_type']}")
     await _settle(config, console, "returns, adjustments and the reconciliation applied in Odoo")
     _report(config, user, folder, console)
+
+
+def _discrepancy(line: dict) -> str:
+    if line["kind"] == "damaged":
+        return f"{line['sku']} damaged {line['damaged']}"
+    damaged = f" (damaged {line['damaged']})" if line["damaged"] != "0" else ""
+    return f"{line['sku']} {line['kind']} {line['difference']}{damaged}"
 
 
 def _report(config, user: OdooUser, folder: Path, console: Console) -> None:
@@ -360,11 +360,11 @@ def _report(config, user: OdooUser, folder: Path, console: Console) -> None:
         ("dead letters now", len(runtime.ops.dead_letters())),
         ("corrections / replays", f"{transitions.get('corrected', 0)} / {transitions.get('replayed', 0)}"),
     ]
-    for detail in reconciled:
+    for number, detail in enumerate(reconciled, 1):
         data = json.loads(detail)
         rows.append(
             (
-                "snapshot reconciliation: accuracy, adjusted, for review",
+                f"snapshot {number} reconciled: accuracy, adjusted, for review",
                 f"{data['accuracy']} %, {data['adjusted']}, {len(data['review'])}",
             )
         )
@@ -372,7 +372,7 @@ def _report(config, user: OdooUser, folder: Path, console: Console) -> None:
         table.add_row(label, str(value))
     console.print(table)
     for report in reports[:3]:
-        lines = ", ".join(f"{line['sku']} {line['kind']} {line['difference']}" for line in report["lines"])
+        lines = ", ".join(_discrepancy(line) for line in report["lines"])
         console.print(f"  discrepancy {report['receipt_id']} ({report['supplier'].get('name')}): {lines}")
     console.print("ledger transitions: " + ", ".join(f"{k} {v}" for k, v in sorted(transitions.items())))
     runtime.store.dispose()

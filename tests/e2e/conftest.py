@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
 from crossdock.config import Config, parse_config
@@ -15,24 +14,6 @@ from crossdock.sim.wms import WmsConfig, WmsServer
 DB, WMS_KEY = "crossdock", "wms-key"
 
 
-class Warehouse:
-    def __init__(self, server: WmsServer):
-        self.server = server
-        self.http = httpx.Client(
-            base_url=server.url, headers={"Authorization": f"Bearer {WMS_KEY}"}, timeout=30
-        )
-
-    def post(self, path: str, body: dict | None = None) -> dict:
-        response = self.http.post(path, json=body or {})
-        response.raise_for_status()
-        return response.json()
-
-    def get(self, path: str) -> dict:
-        response = self.http.get(path)
-        response.raise_for_status()
-        return response.json()
-
-
 @pytest.fixture
 def odoo():
     server = OdooServer(seed(open_database(":memory:", "17.0"), skus=20, customers=4, suppliers=2)).start()
@@ -41,21 +22,14 @@ def odoo():
 
 
 def quiet(**overrides) -> WmsConfig:
-    values = dict(
+    base = dict(
         seed=3,
         api_key=WMS_KEY,
-        short_pick_rate=0.0,
-        mispick_rate=0.0,
-        over_receipt_rate=0.0,
-        short_receipt_rate=0.0,
-        damaged_rate=0.0,
-        return_short_rate=0.0,
         cycle_count_bins_per_day=0,
         webhook_retry_base_s=0.05,
         webhook_timeout_s=1.0,
     )
-    values.update(overrides)
-    return WmsConfig(**values)
+    return WmsConfig.undisturbed(**{**base, **overrides})
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from crossdock.core.runtime import Runtime
 from crossdock.core.tables import ledger, messages, outbox
 from crossdock.sim.odoo.person import OdooPerson
-from crossdock.sim.wms import WmsServer
+from crossdock.sim.wms import WmsOperator, WmsServer
 
-from .conftest import Warehouse, hub_config, quiet
+from .conftest import hub_config, quiet
 
 
 async def settle(config) -> Runtime:
@@ -22,7 +22,7 @@ async def settle(config) -> Runtime:
 
 
 async def test_partial_shipment_backorders_then_completes_with_lots_and_serials(odoo, wms, tmp_path):
-    person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+    person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
     # 40 of SKU00001 where the warehouse has 100, but only 2 serial drills where it has 5: all ship;
     # 60 of the lot item where it has 80: two lots, FEFO.
     order = person.sell([("SKU00001", 40), ("SKU00002", 60), ("SKU00003", 2)])
@@ -46,7 +46,7 @@ async def test_partial_shipment_backorders_then_completes_with_lots_and_serials(
 
 async def test_short_stock_ships_part_and_leaves_a_backorder_in_odoo(odoo, tmp_path):
     with WmsServer(config=quiet()) as wms:
-        person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+        person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
         order = person.sell([("SKU00001", 130)])  # the warehouse holds 100
         config = hub_config(odoo, wms, tmp_path)
         await (await settle(config)).close()
@@ -64,7 +64,7 @@ async def test_short_stock_ships_part_and_leaves_a_backorder_in_odoo(odoo, tmp_p
 
 async def test_purchase_receipt_with_damage_and_over_receipt_reports_the_discrepancy(odoo, tmp_path):
     with WmsServer(config=quiet(over_receipt_rate=1.0, damaged_rate=1.0)) as wms:
-        person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+        person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
         po = person.buy([("SKU00006", 50)])
         config = hub_config(odoo, wms, tmp_path)
         await (await settle(config)).close()
@@ -84,7 +84,7 @@ async def test_purchase_receipt_with_damage_and_over_receipt_reports_the_discrep
 
 
 async def test_return_authorized_in_odoo_is_received_and_restocked(odoo, wms, tmp_path):
-    person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+    person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
     order = person.sell([("SKU00001", 5)])
     config = hub_config(odoo, wms, tmp_path)
     await (await settle(config)).close()
@@ -114,7 +114,7 @@ async def test_return_authorized_in_odoo_is_received_and_restocked(odoo, wms, tm
 
 async def test_cycle_count_adjusts_odoo_and_the_snapshot_is_reconciled(odoo, tmp_path):
     with WmsServer(config=quiet(cycle_count_variance_rate=1.0)) as wms:
-        person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+        person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
         config = hub_config(odoo, wms, tmp_path)
 
         def on_hand() -> float:
@@ -158,7 +158,7 @@ async def test_cycle_count_adjusts_odoo_and_the_snapshot_is_reconciled(odoo, tmp
 
 
 async def test_wms_outage_in_the_middle_of_a_wave_loses_nothing(odoo, wms, tmp_path):
-    person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+    person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
     first = [person.sell([("SKU00008", 2)]) for _ in range(3)]
     config = hub_config(odoo, wms, tmp_path)
     await (await settle(config)).close()
@@ -188,7 +188,7 @@ async def test_wms_outage_in_the_middle_of_a_wave_loses_nothing(odoo, wms, tmp_p
 
 async def test_duplicate_and_out_of_order_webhooks_are_applied_once_in_order(odoo, tmp_path):
     with WmsServer(config=quiet()) as wms:
-        person, warehouse = OdooPerson(odoo.url), Warehouse(wms)
+        person, warehouse = OdooPerson(odoo.url), WmsOperator(wms)
         orders = [person.sell([("SKU00010", 1)]) for _ in range(4)]
         config = hub_config(odoo, wms, tmp_path, webhook=True)
         runtime = Runtime(config)

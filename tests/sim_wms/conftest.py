@@ -19,19 +19,12 @@ def quiet_config(**overrides) -> WmsConfig:
     base = dict(
         seed=7,
         api_key=KEY,
-        short_pick_rate=0.0,
-        mispick_rate=0.0,
-        over_receipt_rate=0.0,
-        short_receipt_rate=0.0,
-        damaged_rate=0.0,
-        return_short_rate=0.0,
         cycle_count_bins_per_day=0,
         webhook_retry_base_s=0.02,
         webhook_timeout_s=1.0,
         webhook_max_attempts=5,
     )
-    base.update(overrides)
-    return WmsConfig(**base)
+    return WmsConfig.undisturbed(**{**base, **overrides})
 
 
 def _control_calls_must_succeed(response: httpx.Response) -> None:

@@ -45,6 +45,14 @@ SPECIAL_BINS = {
 }
 STATUSES = ("available", "on_hold", "damaged", "quarantine")
 ROW_COLLECTIONS = ("orders", "notices", "shipments")
+DISTURBANCES = (
+    "short_pick_rate",
+    "mispick_rate",
+    "over_receipt_rate",
+    "short_receipt_rate",
+    "damaged_rate",
+    "return_short_rate",
+)
 
 
 @dataclass
@@ -73,6 +81,12 @@ class WmsConfig:
     webhook_retry_base_s: float = 1.0
     webhook_timeout_s: float = 5.0
     speed: float = 0.0  # simulated minutes per wall-clock second; 0 = time moves only via /_sim/advance
+
+    @classmethod
+    def undisturbed(cls, **overrides: Any) -> WmsConfig:
+        """No random short picks, mispicks, receipt variances or damage: every quantity is exact unless
+        ``overrides`` switch a disturbance on."""
+        return cls(**{**dict.fromkeys(DISTURBANCES, 0.0), **overrides})
 
     @classmethod
     def tunable(cls) -> set[str]:
