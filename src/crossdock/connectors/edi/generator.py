@@ -15,7 +15,7 @@ from typing import Any
 
 from .control import ControlNumbers
 from .errors import EdiError, GenerationError
-from .schema import ElementDef, Profile, SegmentDef, load_set
+from .schema import ElementDef, Profile, SegmentDef, SetDefinitions
 from .tokenizer import Delimiters
 from .versions import ENVELOPE_VERSIONS, FUNCTIONAL_IDS, release_of
 
@@ -248,6 +248,7 @@ def generate_interchange(
             raise GenerationError(f"transaction set {s.set_id} is not supported")
         by_fid.setdefault(fid, []).append(s)
     w = _Writer(settings, profile)
+    definitions = SetDefinitions(profile)
     isa13 = control_numbers.next(partner_id, "isa")
     w.lines.append(settings.delimiters.element.join(isa_segment(settings, isa13, now)))  # padded, fixed width
     groups: list[GeneratedGroup] = []
@@ -269,7 +270,7 @@ def generate_interchange(
         )
         group = GeneratedGroup(fid, gs06, settings.version, [])
         for s in fid_sets:
-            set_def = load_set(s.set_id, "005010" if s.set_id == "999" else release, profile)
+            set_def = definitions.get(s.set_id, "005010" if s.set_id == "999" else release)
             st02 = f"{control_numbers.next(partner_id, 'st'):04d}"
             start = len(w.lines)
             st = ["ST", s.set_id, st02] + (

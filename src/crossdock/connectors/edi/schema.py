@@ -115,6 +115,8 @@ class SetDef:
     name: str
     root: LoopNode
     segments: dict[str, SegmentDef]  # every segment the set can contain
+    # validator's compiled segments per Delimiters, kept here so each set read does not rebuild them
+    compiled: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def functional_id(self) -> str:
@@ -224,10 +226,10 @@ def _apply_element_profile(el: ElementDef, rule: dict[str, Any]) -> ElementDef:
     return replace(el, **changes) if changes else el
 
 
-def _apply_profile(set_def: SetDef, profile: Profile) -> None:
+def _apply_profile(set_def: SetDef, sets: dict[str, Any]) -> None:
     rules: dict[str, Any] = {}
     for key in ("*", set_def.set_id):
-        part = (profile.get("sets") or {}).get(key) or {}
+        part = sets.get(key) or {}
         for kind in ("segments", "elements"):
             rules.setdefault(kind, {}).update(part.get(kind) or {})
     seg_rules: dict[str, Any] = rules.get("segments", {})
@@ -262,7 +264,8 @@ def _apply_profile(set_def: SetDef, profile: Profile) -> None:
 
 
 def _profile_key(profile: Profile | None) -> str:
-    return json.dumps(profile or {}, sort_keys=True, default=str)
+    # only the profile's "sets" part changes definitions; the rest (mapping, envelope) would split the cache
+    return json.dumps((profile or {}).get("sets") or {}, sort_keys=True, default=str)
 
 
 @lru_cache(maxsize=256)
@@ -280,9 +283,9 @@ def _load(set_id: str, release: str, profile_key: str) -> SetDef:
     ]
     root = LoopNode("", True, 1, children)
     set_def = SetDef(set_id, release, data["name"], root, used)
-    profile = json.loads(profile_key)
-    if profile:
-        _apply_profile(set_def, profile)
+    sets = json.loads(profile_key)
+    if sets:
+        _apply_profile(set_def, sets)
     root.build_index()
     return set_def
 
@@ -291,6 +294,21 @@ def load_set(set_id: str, version: str = "004010", profile: Profile | None = Non
     """Compiled definition of ``set_id`` for a GS08-style version label (``004010UCS`` -> 4010)."""
     release = release_of(version) or version
     return _load(set_id, release, _profile_key(profile))
+
+
+class SetDefinitions:
+    """``load_set`` for one document or interchange: the profile key is computed once, each set type loaded once."""
+
+    def __init__(self, profile: Profile | None = None):
+        self._key = _profile_key(profile)
+        self._sets: dict[tuple[str, str], SetDef] = {}
+
+    def get(self, set_id: str, version: str = "004010") -> SetDef:
+        release = release_of(version) or version
+        set_def = self._sets.get((set_id, release))
+        if set_def is None:
+            set_def = self._sets[(set_id, release)] = _load(set_id, release, self._key)
+        return set_def
 
 
 def available_sets(version: str = "004010") -> list[str]:

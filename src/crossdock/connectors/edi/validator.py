@@ -10,7 +10,7 @@ from __future__ import annotations
 from .elements import CompiledSegment, check_segment, compile_segment, fast_ok
 from .errors import EdiError
 from .model import Document, TransactionSet
-from .schema import KNOWN_SEGMENT_IDS, DefinitionError, LoopNode, Profile, SegmentNode, SetDef, load_set
+from .schema import KNOWN_SEGMENT_IDS, DefinitionError, LoopNode, Profile, SegmentNode, SetDef, SetDefinitions
 from .tokenizer import Delimiters
 from .versions import release_of
 
@@ -46,9 +46,11 @@ def validate_segments(
     errors: list[EdiError] = []
     sep = delims.element
     root = set_def.root
-    compiled: dict[str, CompiledSegment] = {
-        sid: compile_segment(seg, delims) for sid, seg in set_def.segments.items()
-    }
+    compiled: dict[str, CompiledSegment] | None = set_def.compiled.get(delims)
+    if compiled is None:
+        compiled = set_def.compiled[delims] = {
+            sid: compile_segment(seg, delims) for sid, seg in set_def.segments.items()
+        }
     # frame = [loop, current child index, use counts per child]
     stack: list[list] = [[root, 0, [1] + [0] * (len(root.children) - 1)]]
     n = len(raw)
@@ -222,9 +224,15 @@ def _check_hl(raw: list[str], ids: list[str], sep: str, first_no: int) -> list[E
 
 
 def validate_set(
-    ts: TransactionSet, profile: Profile | None = None, version: str | None = None
+    ts: TransactionSet,
+    profile: Profile | None = None,
+    version: str | None = None,
+    definitions: SetDefinitions | None = None,
 ) -> list[EdiError]:
-    """Validate ``ts`` and append the problems to ``ts.errors`` (also returned)."""
+    """Validate ``ts`` and append the problems to ``ts.errors`` (also returned).
+
+    ``definitions`` (built from ``profile``) lets a caller validating many sets look each set type up once.
+    """
     label = version or ts.version or "004010"
     release = release_of(label)
     if ts.set_id == "999" and release == "004010":
@@ -232,7 +240,7 @@ def validate_set(
     if release is None:
         return []
     try:
-        set_def = load_set(ts.set_id, release, profile)
+        set_def = (definitions or SetDefinitions(profile)).get(ts.set_id, release)
     except DefinitionError:
         return []
     chunk = ts.chunk
@@ -252,12 +260,13 @@ def validate_document(
     doc: Document, profile: Profile | None = None, bare_version: str = "004010"
 ) -> Document:
     """Validate every transaction set of ``doc`` in place (groups with an unsupported GS08 are skipped)."""
+    definitions = SetDefinitions(profile)
     for ic in doc.interchanges:
         for g in ic.groups:
             if release_of(g.version) is None:
                 continue
             for ts in g.sets:
-                validate_set(ts, profile)
+                validate_set(ts, profile, None, definitions)
     for ts in doc.bare_sets:
-        validate_set(ts, profile, bare_version)
+        validate_set(ts, profile, bare_version, definitions)
     return doc
