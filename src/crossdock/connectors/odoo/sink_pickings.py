@@ -153,16 +153,13 @@ class PickingWriter:
             ):
                 lots[(m2o_id(row["product_id"]), row["name"])] = row["id"]
         refused: dict[int, DeliveryError] = {}
-        qty_field = "qty_done" if self.client.version.major <= 16 else "quantity"
         await self._resolve_carriers(plans)
         if any(e.scrap for es in entries.values() for _, e in es):
             self._scrap_location = await self._scrap()
         for oid, plan in plans.items():
             picking = pickings[plan.picking_id]
             try:
-                plan.commands = self._lines(
-                    plan, picking, moves, entries[oid], products, lots, qty_field, allow_over
-                )
+                plan.commands = self._lines(plan, picking, moves, entries[oid], products, lots, allow_over)
             except ValueError as exc:
                 refused[oid] = PermanentError(f"{picking['name']}: {exc}")
         return refused
@@ -175,7 +172,6 @@ class PickingWriter:
         entries: list[tuple[str, Entry]],
         products: dict[str, dict],
         lots: dict,
-        qty_field: str,
         allow_over: bool,
     ) -> list:
         picking_moves = [moves[m] for m in picking["move_ids"] if moves[m]["state"] not in ("done", "cancel")]
@@ -204,7 +200,7 @@ class PickingWriter:
                 "product_uom_id": m2o_id(move["product_uom"]),
                 "location_id": m2o_id(picking["location_id"]),
                 "location_dest_id": m2o_id(picking["location_dest_id"]),
-                qty_field: float(entry.quantity),
+                self.client.version.move_line_qty: float(entry.quantity),
             }
             if entry.lot:
                 known = lots.get((product["id"], entry.lot))
