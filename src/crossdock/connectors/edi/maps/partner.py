@@ -52,6 +52,18 @@ def _inverse(mapping: dict[str, str]) -> dict[str, str]:
     return out
 
 
+# the code tables code_out translates back to X12
+_CODE_TABLES = (
+    "service_levels",
+    "compliance_notes",
+    "stock_statuses",
+    "tracking_statuses",
+    "conditions",
+    "dispositions",
+    "adjustment_reasons",
+)
+
+
 def _codes(raw: dict[str, Any], key: str, enum: type[Any]) -> dict[str, Any]:
     out = {}
     for code, value in (raw.get(key) or {}).items():
@@ -107,6 +119,19 @@ class PartnerProfile:
     compliance_notes: dict[str, str] = field(default_factory=dict)  # NTE01 -> canonical code
     discrepancy_codes: dict[str, str] = field(default_factory=lambda: dict(_W13))
     defaults: dict[str, str] = field(default_factory=dict)
+    # reverse tables (canonical -> code), built once in __post_init__ rather than per document line
+    units_inverse: dict[str, str] = field(init=False)
+    weight_units_out: dict[str, str] = field(init=False)
+    carriers_out: dict[str, str] = field(init=False)
+    codes_out: dict[str, dict[str, str]] = field(init=False)  # by the name of the code table
+
+    def __post_init__(self) -> None:
+        self.units_inverse = _inverse(self.units)
+        self.weight_units_out = _inverse(self.weight_units)
+        self.carriers_out = _inverse(self.carriers)
+        self.codes_out = {
+            name: _inverse({k: str(v) for k, v in getattr(self, name).items()}) for name in _CODE_TABLES
+        }
 
     # --- loading
     @classmethod
@@ -201,16 +226,11 @@ class PartnerProfile:
     def unit_out(self, uom: str) -> str | None:
         if uom in self.units_out_map:
             return self.units_out_map[uom]
-        inverse = _inverse(self.units)
-        if uom in inverse:
-            return inverse[uom]
+        if uom in self.units_inverse:
+            return self.units_inverse[uom]
         if uom in self.units:  # already an X12 code whose canonical form differs: ambiguous
             return None
         return uom if len(uom) == 2 and uom.isalnum() and uom.isupper() else None
-
-    @property
-    def weight_units_out(self) -> dict[str, str]:
-        return _inverse(self.weight_units)
 
     def carrier_in(self, scac: str) -> str | None:
         if not scac or scac == self.defaults.get("unknown_scac"):
@@ -220,14 +240,14 @@ class PartnerProfile:
     def scac_out(self, carrier: str | None) -> str | None:
         if carrier is None:
             return self.defaults.get("unknown_scac")
-        inverse = _inverse(self.carriers)
-        if carrier in inverse:
-            return inverse[carrier]
+        if carrier in self.carriers_out:
+            return self.carriers_out[carrier]
         ok = 2 <= len(carrier) <= 4 and carrier.isalnum() and carrier.isupper()
         return carrier if ok else None
 
-    def code_out(self, mapping: dict[str, Any], value: Any) -> str | None:
-        return _inverse({k: str(v) for k, v in mapping.items()}).get(str(value))
+    def code_out(self, table: str, value: Any) -> str | None:
+        """X12 code for ``value`` in the code table named ``table`` (e.g. "service_levels")."""
+        return self.codes_out[table].get(str(value))
 
 
 def load_partner(path_or_name: str | Path) -> PartnerProfile:

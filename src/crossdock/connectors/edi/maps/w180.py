@@ -86,8 +86,8 @@ def to_x12(
             problems.append(Problem("N9", f"line {line.line_no}: more than {MAX_SERIALS} serials"))
         segs += [n9(partner.ref("serial"), s) for s in line.serials]
         if isinstance(doc, ReturnReceipt):
-            condition = partner.code_out(partner.conditions, line.condition.value)
-            disposition = partner.code_out(partner.dispositions, line.disposition.value)
+            condition = partner.code_out("conditions", line.condition.value)
+            disposition = partner.code_out("dispositions", line.disposition.value)
             if condition is None or disposition is None:
                 problems.append(
                     Problem(

@@ -76,7 +76,7 @@ def to_x12(events: TrackingEvent | Sequence[TrackingEvent], partner: PartnerProf
     segs: list[Segment] = [["B10", first.tracking_number, first.shipment_id, scac]]
     zone_code = "UT" if partner.zone.key == "UTC" else "LT"
     for n, event in enumerate(items, start=1):
-        code = partner.code_out(partner.tracking_statuses, event.status.value)
+        code = partner.code_out("tracking_statuses", event.status.value)
         if code is None:
             problems.append(Problem("AT701", f"event {n}: no status code for {event.status.value!r}"))
         day, tm = x12_time(event.occurred_at, partner)

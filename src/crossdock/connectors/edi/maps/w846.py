@@ -57,7 +57,7 @@ def to_x12(doc: InventorySnapshot, partner: PartnerProfile) -> list[Segment]:
             segs.append(dtm(EXPIRY, line.expiry, partner))
         if line.location:
             segs.append(["REF", partner.ref("location"), line.location])
-        status = partner.code_out(partner.stock_statuses, line.status.value)
+        status = partner.code_out("stock_statuses", line.status.value)
         if status is None:
             problems.append(
                 Problem("QTY01", f"line {n}: no quantity qualifier for status {line.status.value!r}")

@@ -47,6 +47,7 @@ SHIPPED = "011"
 EXPIRY = "036"
 SHIP_FROM = "SF"
 PACK_UOM = {"LB": "lb", "KG": "kg"}  # PO407 is a unit of measure code, not a weight unit code
+PACK_UOM_OUT = {v: k for k, v in PACK_UOM.items()}
 
 
 def _lot_qualifier(partner: PartnerProfile) -> str:
@@ -81,7 +82,7 @@ def to_x12(
     weights = [p.weight for p in doc.packages]
     if packed and all(w is not None for w in weights) and len({w.unit for w in weights if w}) == 1:
         unit = weights[0].unit if weights[0] else ""
-        code = {v: k for k, v in PACK_UOM.items()}.get(unit)
+        code = PACK_UOM_OUT.get(unit)
         if code:
             td1 += [None, None, None, "G", sum((w.value for w in weights if w), Decimal(0)), code]
     if td1:
@@ -91,7 +92,7 @@ def to_x12(
         problems.append(Problem("TD503", f"no SCAC for carrier {doc.carrier!r}"))
     routing = None
     if doc.service_level is not None:
-        routing = partner.code_out(partner.service_levels, doc.service_level) or doc.service_level
+        routing = partner.code_out("service_levels", doc.service_level) or doc.service_level
     tree.segs.append(["TD5", None, "2", scac, None, routing])
     if doc.tracking_number:
         tree.segs.append(["REF", partner.ref("tracking"), doc.tracking_number])
@@ -136,7 +137,7 @@ def to_x12(
     for pkg in doc.packages:
         p = tree.hl(o, "P", True)
         if pkg.weight is not None:
-            code = {v: k for k, v in PACK_UOM.items()}.get(pkg.weight.unit)
+            code = PACK_UOM_OUT.get(pkg.weight.unit)
             if code is None:
                 problems.append(
                     Problem("PO407", f"package {pkg.package_id}: no unit code for {pkg.weight.unit!r}")

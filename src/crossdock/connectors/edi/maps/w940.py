@@ -55,7 +55,7 @@ def _w66(order: SalesOrder, partner: PartnerProfile, problems: list[Problem]) ->
             + [service.get("scac")]
         )
     if order.service_level is not None:
-        routing = partner.code_out(partner.service_levels, order.service_level)
+        routing = partner.code_out("service_levels", order.service_level)
         if routing is None:
             problems.append(Problem("W6605", f"no routing text for service level {order.service_level!r}"))
         return ["W66", payment, transport, None, None, routing]
@@ -83,7 +83,7 @@ def to_x12(order: SalesOrder, partner: PartnerProfile) -> list[Segment]:
     if order.promised_date:
         segs.append(g62(REQUESTED_DELIVERY, order.promised_date, partner))
     for note in order.compliance:
-        code = partner.code_out(partner.compliance_notes, note.code)
+        code = partner.code_out("compliance_notes", note.code)
         if code is None:
             problems.append(Problem("NTE01", f"no note code for compliance instruction {note.code!r}"))
         segs.append(["NTE", code, note.text or note.code])

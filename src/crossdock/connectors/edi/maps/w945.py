@@ -203,7 +203,7 @@ def to_x12(doc: ShipmentConfirmation, partner: PartnerProfile) -> list[Segment]:
         )
     routing = None
     if doc.service_level is not None:
-        routing = partner.code_out(partner.service_levels, doc.service_level) or doc.service_level
+        routing = partner.code_out("service_levels", doc.service_level) or doc.service_level
     segs.append(
         ["W27", partner.defaults.get("transport", "M"), scac, routing, partner.defaults.get("payment")]
     )

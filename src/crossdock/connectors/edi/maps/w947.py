@@ -48,7 +48,7 @@ def to_x12(doc: InventoryAdjustment, partner: PartnerProfile) -> list[Segment]:
     segs.append(n1_party(partner.entity("warehouse"), None, doc.warehouse_code, partner))
     segs.append(g62(_adjusted_qualifier(partner), doc.adjusted_at, partner))
     for n, line in enumerate(doc.lines, start=1):
-        code = line.partner_reason_code or partner.code_out(partner.adjustment_reasons, line.reason.value)
+        code = line.partner_reason_code or partner.code_out("adjustment_reasons", line.reason.value)
         if code is None:
             problems.append(Problem("W1901", f"line {n}: no partner code for reason {line.reason.value!r}"))
         elif partner.adjustment_reasons.get(code, AdjustmentReason.OTHER) != line.reason:
