@@ -1,6 +1,7 @@
 """HTTP calls to a WMS, with its answers turned into what the runtime needs to decide.
 
-2xx: done. 409: the WMS already has it (the caller decides, per profile). 400 / 404 / 422:
+2xx: done. 409: the WMS refused it for its state (the error code says why; the caller decides,
+per profile, whether that code means "already applied"). 400 / 404 / 422:
 the request is wrong and retrying will not help: the WMS's message and field are kept.
 401 / 403: credentials refused (fix the configuration, then replay). 429, 5xx, timeouts and
 refused connections: transient, the runtime retries with backoff.
@@ -16,7 +17,22 @@ from ..base import DeliveryError, PermanentError, TransientError
 
 
 class Conflict(DeliveryError):
+    """A 409; `code` is the WMS's error code (IDEMPOTENCY_CONFLICT, ORDER_SHIPPED ...) when it sent one."""
+
     retryable = False
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message, detail={"code": code})
+        self.code = code
+
+
+def _code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error.get("code") if isinstance(error, dict) else None
 
 
 def _message(response: httpx.Response) -> str:
@@ -56,7 +72,8 @@ class WmsClient:
             return response.json() if response.content else None
         message = f"{where}: HTTP {status}: {_message(response)}"
         if status == 409:
-            raise Conflict(message)
+            code = _code(response)
+            raise Conflict(f"{where}: HTTP 409 {code}: {_message(response)}" if code else message, code)
         if status == 429 or status >= 500:
             raise TransientError(message, detail={"retry_after": response.headers.get("retry-after")})
         if status in (401, 403):

@@ -27,8 +27,9 @@ class OutboundCall(Strict):
     method: Literal["POST", "PUT", "PATCH", "DELETE"] = "POST"
     path: str = Field(description="may name document fields: /v1/orders/{order_id}/cancel")
     body: Any = None
-    on_conflict: Literal["applied", "error"] = Field(
-        default="applied", description="a 409 means the WMS already has it (idempotent create) or an error"
+    duplicate_codes: list[str] = Field(
+        default_factory=list,
+        description="409 error codes meaning the WMS already has it; any other 409 is a refusal",
     )
     errors_field: str | None = Field(
         default=None, description="an answer field that lists errors even on HTTP 200 (GraphQL's errors)"

@@ -1,8 +1,9 @@
 """Sends crossdock's commands to a WMS as its profile says: which call, which body.
 
 Idempotent by the WMS's own keys: order and notice creates carry the document's business key
-as external_id, so a redelivery is a 409 (or the same answer) that the profile declares as
-"already applied".
+as external_id, so a redelivery of the same body gets the WMS's first answer again. A 409 is a
+refusal (another body under that id, a cancel after shipping) and fails permanently, unless the
+profile lists its error code in `duplicate_codes` (a WMS that answers a repeat with 409).
 """
 
 from __future__ import annotations
@@ -67,9 +68,9 @@ class WmsSink:
         try:
             answer = await self.client.request(call.method, _path(call.path, delivery.payload), json=body)
         except Conflict as exc:
-            if call.on_conflict == "error":
-                raise PermanentError(str(exc)) from None
-            return Outcome(acknowledged=True, detail={"already_applied": True})
+            if exc.code is not None and exc.code in call.duplicate_codes:
+                return Outcome(acknowledged=True, detail={"already_applied": True})
+            raise PermanentError(str(exc), detail=exc.detail) from None
         except PermanentError as exc:
             if call.duplicate_text and call.duplicate_text in str(exc):
                 return Outcome(acknowledged=True, detail={"already_applied": True})
