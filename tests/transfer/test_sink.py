@@ -224,3 +224,13 @@ async def test_base64_content(tmp_path: Path):
         )
     )
     assert (tmp_path / "p" / "inbound" / "X.bin").read_bytes() == b"\x00\x01\x02\xff"
+
+
+def test_upload_retry_is_the_shared_retry_policy_with_attempts_as_alias():
+    from crossdock.config import RetryPolicy
+    from crossdock.connectors.transfer.lifecycle import RetryOptions
+
+    assert isinstance(RetryOptions(), RetryPolicy)
+    assert RetryOptions.model_validate({"attempts": 3}).max_attempts == 3
+    assert RetryOptions.model_validate({"max_attempts": 5}).attempts == 5
+    assert (RetryOptions().attempts, RetryOptions().max_delay) == (4, 30.0)

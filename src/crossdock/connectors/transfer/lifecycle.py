@@ -17,7 +17,6 @@ import fnmatch
 import json
 import os
 import posixpath
-import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,8 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from ...config import RetryPolicy
+from ...core.retry import backoff_seconds, should_retry
 from .transport import AlreadyExists, PathMissing, RemoteFile, TransferError, Transport
 
 T = TypeVar("T")
@@ -159,21 +160,19 @@ def _unique(name: str) -> str:
 # ---- outbound --------------------------------------------------------------------------------
 
 
-class RetryOptions(BaseModel):
-    """Upload retries within one delivery: delay = min(max_delay, base_delay * multiplier**(n-1)) +- jitter."""
+class RetryOptions(RetryPolicy):
+    """Upload retries within one delivery: the shared RetryPolicy with shorter defaults.
 
-    model_config = ConfigDict(extra="forbid")
+    `attempts` is the documented key for `max_attempts`; a zero base delay is allowed (tests).
+    """
 
-    attempts: int = Field(default=4, ge=1)
+    max_attempts: int = Field(default=4, ge=1, validation_alias=AliasChoices("attempts", "max_attempts"))
     base_delay: float = Field(default=1.0, ge=0)
-    multiplier: float = Field(default=2.0, ge=1)
-    max_delay: float = Field(default=30.0, ge=0)
-    jitter: float = Field(default=0.2, ge=0, le=1, description="fraction of the delay, spread both ways")
+    max_delay: float = Field(default=30.0, gt=0)
 
-    def delay(self, failures: int, rng: random.Random | None = None) -> float:
-        base = min(self.max_delay, self.base_delay * self.multiplier ** max(0, failures - 1))
-        spread = base * self.jitter
-        return max(0.0, base + (rng or random).uniform(-spread, spread))
+    @property
+    def attempts(self) -> int:
+        return self.max_attempts
 
 
 @dataclass
@@ -182,23 +181,20 @@ class RetryReport:
     delays: list[float]
 
 
-async def with_retries(
-    call: Callable[[], Awaitable[T]],
-    policy: RetryOptions,
-    sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-) -> tuple[T, RetryReport]:
+async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryOptions) -> tuple[T, RetryReport]:
     """Run `call` until it succeeds, a non-retryable error, or the attempts run out (last error raised)."""
     delays: list[float] = []
-    for attempt in range(1, policy.attempts + 1):
+    attempt = 1
+    while True:
         try:
             return await call(), RetryReport(attempt, delays)
         except TransferError as exc:
-            if not exc.retryable or attempt == policy.attempts:
+            if not should_retry(policy, attempt, exc.retryable):
                 exc.attempts = attempt
                 raise
-            delays.append(policy.delay(attempt))
-            await sleep(delays[-1])
-    raise AssertionError("unreachable: the loop returns or raises")
+            delays.append(backoff_seconds(policy, attempt))
+            await asyncio.sleep(delays[-1])
+        attempt += 1
 
 
 class Outbox:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...core.retry import backoff_seconds
 from ..base import Incoming
 from .dedupe import Duplicate, DuplicateDetector, Interchange, IsaError, read_isa, sha256
 from .flatfile import ColumnMap, FlatFileError, load_column_map, parse_flat_file
@@ -104,7 +105,7 @@ class FileTransferSource:
             # a partner that is down must not stop the hub: keep what was read, back off, try later
             self.failures += 1
             self.last_error = exc
-            wait = RetryOptions(max_delay=self.options.max_backoff).delay(self.failures)
+            wait = backoff_seconds(RetryOptions(max_delay=self.options.max_backoff), self.failures)
             self.next_poll = time.monotonic() + wait
             log.log(
                 logging.WARNING if exc.retryable else logging.ERROR,
