@@ -68,3 +68,25 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         run("validate", str(SAMPLES / "940_ediengine_OK.edi"), "--partner", str(bad_profile)).exit_code == 2
     )
     assert run("frobnicate").exit_code == 2
+
+
+def test_parse_trees_come_from_the_validation_walk() -> None:
+    """read(keep_trace=True) keeps each set's loop walk; the tree built from it equals a fresh walk."""
+    from crossdock.connectors.edi.parser import read
+    from crossdock.connectors.edi.tree import LoopBranch, set_tree
+
+    checked = 0
+    for path in sorted(SAMPLES.glob("*.edi")):
+        data = path.read_bytes()
+        kept, plain = read(data, keep_trace=True), read(data)
+        kept_sets = [ts for ic in kept.interchanges for g in ic.groups for ts in g.sets] + kept.bare_sets
+        plain_sets = [ts for ic in plain.interchanges for g in ic.groups for ts in g.sets] + plain.bare_sets
+        for k, p in zip(kept_sets, plain_sets, strict=True):
+            assert p.loop_trace is None
+            tree = set_tree(k)
+            assert tree == set_tree(p), path.name
+            if k.loop_trace is not None:
+                checked += 1
+                assert len(k.loop_trace) == len(k.raw)
+                assert any(isinstance(c, LoopBranch) for c in tree.children) or len(k.raw) <= 3
+    assert checked > 10

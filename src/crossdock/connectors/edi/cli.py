@@ -41,11 +41,13 @@ FileArg = Annotated[Path, typer.Argument(help="X12 file to read")]
 PolicyOpt = Annotated[PolicyOption, typer.Option("--policy", help="envelope error policy")]
 
 
-def _load(path: Path, policy: PolicyOption, profile: Profile | None = None) -> Document:
+def _load(
+    path: Path, policy: PolicyOption, profile: Profile | None = None, keep_trace: bool = False
+) -> Document:
     if not path.is_file():
         err_console.print(f"[red]error:[/red] no such file: {escape(str(path))}")
         raise typer.Exit(2)
-    return read(path.read_bytes(), policy.value, profile)
+    return read(path.read_bytes(), policy.value, profile, keep_trace=keep_trace)
 
 
 def _visible(text: str) -> str:
@@ -87,7 +89,7 @@ def parse(
     max_segments: Annotated[int, typer.Option(help="segments shown per set")] = 500,
 ) -> None:
     """Show the interchange as a tree (envelopes, sets, loops, segments) and any problems."""
-    doc = _load(file, policy)
+    doc = _load(file, policy, keep_trace=True)  # the validation's loop walk gives the trees
     root = Tree(f"[bold]{escape(file.name)}[/bold]  ({doc.segment_count} segments, policy {doc.policy.name})")
     for ic in doc.interchanges:
         d = ic.delimiters

@@ -51,7 +51,8 @@ class TransactionSet:
     version: str  # GS08 of the enclosing group ("" for a bare set)
     implementation: str | None = None  # ST03 (5010)
     errors: list[EdiError] = field(default_factory=list)
-    validated: bool = False
+    # (loop path, starts a loop pass) per segment, kept by validation when asked (for `edi parse` trees)
+    loop_trace: list[tuple[tuple[str, ...], bool]] | None = None
 
     @property
     def first_no(self) -> int:

@@ -23,15 +23,17 @@ def read(
     profile: Profile | None = None,
     bare_version: str = "004010",
     is_duplicate: Callable[[str, str], bool] | None = None,
+    keep_trace: bool = False,
 ) -> Document:
     """Tokenize, check envelopes and validate every transaction set (the full inbound check).
 
-    ``is_duplicate(sender_id, isa13)`` lets the caller's store flag interchanges received before (TA1 025).
+    ``is_duplicate(sender_id, isa13)`` lets the caller's store flag interchanges received before (TA1 025);
+    ``keep_trace`` keeps each set's loop walk for ``set_tree``.
     """
     doc = parse(data, policy)
     if is_duplicate is not None:
         flag_duplicates(doc, is_duplicate)
-    return validate_document(doc, profile, bare_version)
+    return validate_document(doc, profile, bare_version, keep_trace)
 
 
 def read_file(path: str | Path, policy: str | Policy = "lenient", profile: Profile | None = None) -> Document:

@@ -24,23 +24,32 @@ class LoopBranch:
 
 
 def set_tree(ts: TransactionSet, version: str | None = None) -> LoopBranch:
-    """Segments of ``ts`` nested in their loops; flat when no definition applies."""
+    """Segments of ``ts`` nested in their loops; flat when no definition applies.
+
+    Uses the loop walk validation kept (``read(..., keep_trace=True)``), else walks the set here.
+    """
     root = LoopBranch("")
     segs = ts.segments
     release = release_of(version or ts.version or "004010")
     if ts.set_id == "999":
         release = "005010"
-    try:
-        set_def = load_set(ts.set_id, release or "", None) if release else None
-    except DefinitionError:
-        set_def = None
+    # a kept walk is for the set's own version; another version needs its own walk
+    trace = ts.loop_trace if version is None else None
+    if trace is None:
+        try:
+            set_def = load_set(ts.set_id, release or "", None) if release else None
+        except DefinitionError:
+            set_def = None
+        if set_def is not None:
+            trace = []
+            chunk = ts.chunk
+            validate_segments(
+                set_def, ts.raw, chunk.ids[ts.start : ts.end + 1], chunk.delimiters, ts.first_no, trace
+            )
     first = ts.first_no
-    if set_def is None:
+    if trace is None:
         root.children = [SegmentLeaf(i + 1, first + i, s) for i, s in enumerate(segs)]
         return root
-    trace: list[tuple[tuple[str, ...], bool]] = []
-    chunk = ts.chunk
-    validate_segments(set_def, ts.raw, chunk.ids[ts.start : ts.end + 1], chunk.delimiters, first, trace)
     stack = [root]
     for i, (path, started) in enumerate(trace):
         keep = len(path) - 1 if started else len(path)

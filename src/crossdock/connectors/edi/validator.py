@@ -228,10 +228,12 @@ def validate_set(
     profile: Profile | None = None,
     version: str | None = None,
     definitions: SetDefinitions | None = None,
+    keep_trace: bool = False,
 ) -> list[EdiError]:
     """Validate ``ts`` and append the problems to ``ts.errors`` (also returned).
 
-    ``definitions`` (built from ``profile``) lets a caller validating many sets look each set type up once.
+    ``definitions`` (built from ``profile``) lets a caller validating many sets look each set type up once;
+    ``keep_trace`` stores the loop walk in ``ts.loop_trace`` so a tree needs no second walk.
     """
     label = version or ts.version or "004010"
     release = release_of(label)
@@ -244,20 +246,22 @@ def validate_set(
     except DefinitionError:
         return []
     chunk = ts.chunk
+    trace: list[tuple[tuple[str, ...], bool]] | None = [] if keep_trace else None
     errors = validate_segments(
         set_def,
         chunk.raw[ts.start : ts.end + 1],
         chunk.ids[ts.start : ts.end + 1],
         chunk.delimiters,
         chunk.first_no + ts.start,
+        trace,
     )
     ts.errors.extend(errors)
-    ts.validated = True
+    ts.loop_trace = trace
     return errors
 
 
 def validate_document(
-    doc: Document, profile: Profile | None = None, bare_version: str = "004010"
+    doc: Document, profile: Profile | None = None, bare_version: str = "004010", keep_trace: bool = False
 ) -> Document:
     """Validate every transaction set of ``doc`` in place (groups with an unsupported GS08 are skipped)."""
     definitions = SetDefinitions(profile)
@@ -266,7 +270,7 @@ def validate_document(
             if release_of(g.version) is None:
                 continue
             for ts in g.sets:
-                validate_set(ts, profile, None, definitions)
+                validate_set(ts, profile, None, definitions, keep_trace)
     for ts in doc.bare_sets:
-        validate_set(ts, profile, bare_version, definitions)
+        validate_set(ts, profile, bare_version, definitions, keep_trace)
     return doc
