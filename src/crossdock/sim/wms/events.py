@@ -7,14 +7,14 @@ identical for a seed whatever the network does.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 import threading
 import time
 from typing import Any
 
 import httpx
+
+from crossdock.connectors.wms import signatures
 
 from .errors import bad_request, not_found
 from .warehouse import Warehouse, req_list, req_str
@@ -32,10 +32,6 @@ EVENT_TYPES = (
 )
 MAX_FAILED_KEPT = 500
 HOLD_S = 0.3  # out-of-order fault: how long a lone event waits for company to be shuffled with
-
-
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def subscribe(wh: Warehouse, body: Any) -> dict:
@@ -163,7 +159,7 @@ class Dispatcher:
             "X-WMS-Event-Type": delivery["event_type"],
             "X-WMS-Timestamp": str(int(time.time())),
             "X-WMS-Delivery-Attempt": str(delivery["attempts"] + 1),
-            "X-WMS-Signature": sign(hook["secret"], body),
+            "X-WMS-Signature": "sha256=" + signatures.sign("hmac-sha256-hex", hook["secret"], body),
         }
         try:
             response = self._client.post(hook["url"], content=body, headers=headers, timeout=timeout)
