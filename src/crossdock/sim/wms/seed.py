@@ -9,20 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .sscc import gs1_check_digit
 from .warehouse import Warehouse
 
 
 def ean13(n: int) -> str:
     """Same barcodes as crossdock.sim.odoo's seed: 540 + 9-digit number + check digit."""
     digits = f"540{n:09d}"
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
-    return digits + str((10 - total % 10) % 10)
+    return digits + gs1_check_digit(digits)
 
 
 def _case_gtin(n: int, indicator: int) -> str:
     body = f"{indicator}{ean13(n)[:-1]}"
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return body + str((10 - total % 10) % 10)
+    return body + gs1_check_digit(body)
 
 
 def _level(
