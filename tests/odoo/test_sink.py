@@ -8,6 +8,7 @@ import pytest
 
 from crossdock.connectors.base import Delivery, Outcome, PermanentError
 from crossdock.connectors.odoo.sink import OdooSink, OdooSinkOptions
+from crossdock.model import InventoryAdjustment
 
 from .conftest import API_KEY, DB, LOGIN, PASSWORD
 
@@ -257,6 +258,31 @@ async def test_inventory_adjustment_is_applied_once(odoo, sink):
     assert isinstance(first, Outcome) and odoo.on_hand("SKU00005") == before - 3
     [second] = await sink.deliver_many([adjustment])  # a redelivery: the same absolute count, no double
     assert isinstance(second, Outcome) and odoo.on_hand("SKU00005") == before - 3
+
+
+async def test_adjustment_targets_take_the_same_reads_for_any_number_of_lines(odoo, sink):
+    skus = ["SKU00005", "SKU00006", "SKU00007", "SKU00008"]
+    document = InventoryAdjustment.model_validate(
+        {
+            "adjustment_id": f"CC-many-{odoo.version}",
+            "warehouse_code": "WH",
+            "adjusted_at": "2026-11-27T11:00:00Z",
+            "lines": [{"sku": sku, "delta": {"value": "1"}, "reason": "cycle_count"} for sku in skus],
+        }
+    )
+    await sink.client.connect()
+    calls = sink.client.calls
+    targets = await sink.writer._targets(document)
+    assert sink.client.calls - calls <= 4  # warehouse, products, lots, quants: not two reads per line
+    [house] = odoo.x("stock.warehouse", "search_read", [["code", "=", "WH"]], ["lot_stock_id"])
+    for sku, target in zip(skus, targets, strict=True):
+        quants = odoo.x(
+            "stock.quant",
+            "search_read",
+            [["product_id.default_code", "=", sku], ["location_id", "=", house["lot_stock_id"][0]]],
+            ["quantity"],
+        )
+        assert target["target"] == sum(q["quantity"] for q in quants) + 1
 
 
 async def test_unknown_action_is_refused(sink):

@@ -12,7 +12,7 @@ from ...core.cursors import KeyValue, MemoryKeyValue
 from ..base import DeliveryError, Outcome, PermanentError, TransientError
 from .client import OdooClient
 from .errors import OdooError, OdooUserError
-from .mapping import m2o_id
+from .mapping import decimal, m2o_id
 
 WIZARDS = {
     "stock.backorder.confirmation",
@@ -52,6 +52,7 @@ class PickingWriter:
         self._scrap_location: int | None = None
         self.products: dict[str, dict] = {}
         self._fields: dict[str, set[str]] = {}
+        self._stock_locations: dict[str, int] = {}  # warehouse code -> lot_stock_id
         self.plans: KeyValue = (
             MemoryKeyValue()
         )  # the sink binds the store's cursors: plans then survive a crash
@@ -220,7 +221,7 @@ class PickingWriter:
                 values["picked"] = True
             commands.append([0, 0, values])
         for product_id, quantity in shipped.items():
-            demand = sum(Decimal(repr(m["product_uom_qty"])) for m in by_product[product_id])
+            demand = sum(decimal(m["product_uom_qty"]) for m in by_product[product_id])
             if quantity > demand and not allow_over:
                 sku = next(s for s, e in entries if e.product_id == product_id)
                 raise ValueError(f"SKU {sku!r}: {quantity} confirmed but only {demand} ordered")
@@ -435,12 +436,7 @@ class PickingWriter:
         """A warehouse's count against Odoo's stock, per SKU and lot, in the warehouse's stock locations."""
         from ...flows.inventory import reconcile, totals
 
-        houses = await self.client.search_read(
-            "stock.warehouse", [["code", "=", snapshot.warehouse_code]], ["lot_stock_id"]
-        )
-        if not houses:
-            raise ValueError(f"unknown warehouse {snapshot.warehouse_code!r}")
-        location = m2o_id(houses[0]["lot_stock_id"])
+        location = await self.stock_location(snapshot.warehouse_code)
         quants = await self.client.search_read(
             "stock.quant", [["location_id", "child_of", location]], ["product_id", "lot_id", "quantity"]
         )
@@ -457,7 +453,7 @@ class PickingWriter:
         for quant in quants:
             if codes.get(m2o_id(quant["product_id"])):
                 lot = quant["lot_id"][1] if quant.get("lot_id") else None
-                erp[(codes[m2o_id(quant["product_id"])], lot)] += Decimal(repr(quant["quantity"]))
+                erp[(codes[m2o_id(quant["product_id"])], lot)] += decimal(quant["quantity"])
         wms = totals([line.model_dump(mode="json") for line in snapshot.lines])
         # A snapshot speaks for the SKUs it lists: Odoo stock of other SKUs is not "zero in the warehouse".
         counted = {sku for sku, _ in wms}
@@ -486,48 +482,67 @@ class PickingWriter:
         report["applied"] = await self.set_counts(targets, f"crossdock reconciliation {snapshot.snapshot_id}")
         return report
 
+    async def stock_location(self, code: str) -> int:
+        """A warehouse's stock location, asked once per connection: it does not move."""
+        if code not in self._stock_locations:
+            houses = await self.client.search_read("stock.warehouse", [["code", "=", code]], ["lot_stock_id"])
+            if not houses:
+                raise ValueError(f"unknown warehouse {code!r}")
+            self._stock_locations[code] = m2o_id(houses[0]["lot_stock_id"])
+        return self._stock_locations[code]
+
     async def _targets(self, document) -> list[dict[str, Any]]:
-        houses = await self.client.search_read(
-            "stock.warehouse", [["code", "=", document.warehouse_code]], ["lot_stock_id"]
-        )
-        if not houses:
-            raise ValueError(f"unknown warehouse {document.warehouse_code!r}")
-        location = m2o_id(houses[0]["lot_stock_id"])
+        location = await self.stock_location(document.warehouse_code)
         products = await self._products({line.sku for line in document.lines})
+        for line in document.lines:
+            if line.sku not in products:
+                raise ValueError(f"unknown SKU {line.sku!r}")
+        product_ids = sorted({products[line.sku]["id"] for line in document.lines})
+        lots = await self._lot_ids(document.lines, product_ids)
+        on_hand = await self._on_hand(product_ids, location)
         targets = []
         for line in document.lines:
-            product = products.get(line.sku)
-            if product is None:
-                raise ValueError(f"unknown SKU {line.sku!r}")
+            product_id = products[line.sku]["id"]
             lot_id = None
             if line.lot:
-                found = await self.client.search(
-                    "stock.lot", [["name", "=", line.lot], ["product_id", "=", product["id"]]]
-                )
-                if not found:
+                lot_id = lots.get((product_id, line.lot))
+                if lot_id is None:
                     raise ValueError(f"lot {line.lot!r} of SKU {line.sku!r} does not exist in Odoo")
-                lot_id = found[0]
-            domain = [
-                ["product_id", "=", product["id"]],
-                ["location_id", "=", location],
-                ["lot_id", "=", lot_id or False],
-            ]
-            quants = await self.client.search_read("stock.quant", domain, ["quantity"])
-            current = sum(Decimal(repr(q["quantity"])) for q in quants)
+            current = on_hand[(product_id, lot_id)]
             target = current + line.delta.value
             if target < 0:
                 raise ValueError(
                     f"SKU {line.sku!r}: adjusting {current} by {line.delta.value} goes below zero"
                 )
             targets.append(
-                {
-                    "product_id": product["id"],
-                    "location_id": location,
-                    "lot_id": lot_id,
-                    "target": float(target),
-                }
+                {"product_id": product_id, "location_id": location, "lot_id": lot_id, "target": float(target)}
             )
         return targets
+
+    async def _lot_ids(self, lines, product_ids: list[int]) -> dict[tuple[int, str], int]:
+        """(product id, lot name) -> lot id for the lines' lots, in one read."""
+        names = sorted({line.lot for line in lines if line.lot})
+        if not names:
+            return {}
+        rows = await self.client.search_read(
+            "stock.lot", [["name", "in", names], ["product_id", "in", product_ids]], ["name", "product_id"]
+        )
+        lots: dict[tuple[int, str], int] = {}
+        for row in rows:  # ids ascending: the first of duplicates wins, as a search would give it
+            lots.setdefault((m2o_id(row["product_id"]), row["name"]), row["id"])
+        return lots
+
+    async def _on_hand(self, product_ids: list[int], location: int) -> dict[tuple[int, int | None], Decimal]:
+        """Quantity per (product id, lot id or None) in exactly `location`, in one read."""
+        quants = await self.client.search_read(
+            "stock.quant",
+            [["product_id", "in", product_ids], ["location_id", "=", location]],
+            ["product_id", "lot_id", "quantity"],
+        )
+        on_hand: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
+        for quant in quants:
+            on_hand[(m2o_id(quant["product_id"]), m2o_id(quant["lot_id"]))] += decimal(quant["quantity"])
+        return on_hand
 
 
 def _check_answer(answer: Any) -> None:
