@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from crossdock.config import parse_config
 from crossdock.connectors.base import Source
 from crossdock.connectors.transfer.source import FileTransferSource, FileTransferSourceOptions
-from crossdock.connectors.transfer.transport import Sftp
+from crossdock.connectors.transfer.transport import Sftp, TransferError
+from crossdock.core.runtime import Runtime
 
 from .samples import interchange_945
 from .sftpserver import PASSWORD, USER
@@ -259,7 +261,9 @@ def test_csv_needs_a_column_map(tmp_path: Path):
         local_source(tmp_path, format="csv")
 
 
-async def test_a_partner_outage_does_not_stop_polling(sftp_server, host_key_line: str):
+async def test_a_partner_outage_backs_off_in_the_runtime_and_recovers(
+    sftp_server, host_key_line: str, tmp_path: Path
+):
     options = FileTransferSourceOptions.model_validate(
         {
             "partner": "harbor",
@@ -277,22 +281,33 @@ async def test_a_partner_outage_does_not_stop_polling(sftp_server, host_key_line
         }
     )
     source = FileTransferSource("harbor-sftp", "harbor", options)
+    config = parse_config(f"""
+store: {{url: "sqlite:///{tmp_path / "crossdock.db"}"}}
+systems: {{odoo: {{role: erp}}, harbor: {{role: warehouse}}}}
+endpoints: {{odoo: {{kind: noop, system: odoo}}}}
+runtime: {{poll_interval: 1}}
+routes: []
+""")
+    runtime = Runtime(config, sources=[source], sinks={})
     try:
         await sftp_server.stop()
-        assert await source.poll(10) == []  # no exception reaches the runtime
-        assert source.failures == 1 and source.last_error is not None
-        assert source.last_error.kind == "partner_unavailable"
-        assert source.next_poll > time.monotonic() + 0.5  # backing off (1 s +- 20 %)
-        assert await source.poll(10) == []  # still backing off: not even tried
-        assert source.failures == 1
+        with pytest.raises(TransferError) as failed:  # the source says so; the runtime backs it off
+            await source.poll(10)
+        assert failed.value.kind == "partner_unavailable"
+        assert await runtime._pull_sources() == 0  # no exception leaves the runtime
+        assert runtime._source_backoff["harbor-sftp"] > time.monotonic() + 1  # 2 s +- 20 %
+        assert await runtime._pull_sources() == 0  # still backing off: not even tried
+        assert runtime._source_failures["harbor-sftp"] == 1
 
         await sftp_server.start()
         drop(sftp_server.root, "A.edi", interchange_945("HARBOR3PL", "000000200"))
-        source.next_poll = 0
-        assert [i.meta["file"] for i in await source.poll(10)] == ["A.edi"]
-        assert (source.failures, source.last_error) == (0, None)
+        runtime._source_backoff.clear()
+        assert await runtime._pull_sources() == 1  # recovered: the file was not lost
+        assert "harbor-sftp" not in runtime._source_failures
+        assert sorted(p.name for p in (sftp_server.root / "outbound" / "archive").iterdir()) == ["A.edi"]
     finally:
         await source.close()
+        runtime.store.engine.dispose()
 
 
 async def test_a_failed_archive_move_is_finished_at_the_next_poll(tmp_path: Path):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from .. import secrets
-from ..config import Config
+from ..config import Config, RetryPolicy
 from ..connectors.base import Incoming, Sink, Source
 from ..connectors.registry import build_sinks, build_sources
 from ..governance import DEFAULT_OWNERSHIP, OwnershipMatrix
@@ -27,6 +27,7 @@ from .dispatcher import Dispatcher
 from .inbox import QUEUED, Inbox, IngestReport
 from .operations import Operations
 from .processor import Processor, ProcessReport, count_active
+from .retry import backoff_seconds
 from .store import Store, open_store, safe_url
 from .tables import messages
 
@@ -93,6 +94,12 @@ class Runtime:
             await self.bus.settle(tickets, finished, set(report.deferred))
         return report
 
+    def _source_retry(self, source: Source) -> RetryPolicy:
+        """Backoff for a failing source: 2, 4, 8 ... poll intervals with jitter, so sources that
+        fail together do not retry in step; capped at 60 s or the source's own `max_backoff`."""
+        cap = getattr(getattr(source, "options", None), "max_backoff", 60.0)
+        return RetryPolicy(base_delay=2 * self.config.runtime.poll_interval, max_delay=cap)
+
     async def _pull_sources(self) -> int:
         pulled = 0
         for source in self.sources:
@@ -103,7 +110,7 @@ class Runtime:
             except Exception as exc:  # a source that is down must not stop the others, nor deliveries
                 failures = self._source_failures.get(source.name, 0) + 1
                 self._source_failures[source.name] = failures
-                delay = min(60.0, self.config.runtime.poll_interval * 2**failures)
+                delay = backoff_seconds(self._source_retry(source), failures)
                 self._source_backoff[source.name] = time.monotonic() + delay
                 log.warning(
                     "source %s failed (%s: %s); next try in %.1fs",

@@ -23,11 +23,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...core.retry import backoff_seconds
 from ..base import Incoming
 from .dedupe import Duplicate, DuplicateDetector, Interchange, IsaError, read_isa, sha256
 from .flatfile import ColumnMap, FlatFileError, load_column_map, parse_flat_file
-from .lifecycle import Folders, InboundLifecycle, RetryOptions
+from .lifecycle import Folders, InboundLifecycle
 from .transport import RemoteFile, TransferError, Transport, TransportSettings, open_transport
 
 log = logging.getLogger("crossdock.transfer")
@@ -51,7 +50,9 @@ class FileTransferSourceOptions(BaseModel):
         description="claim a file only once unchanged this long (partners writing in place)",
     )
     max_backoff: float = Field(
-        default=300.0, gt=0, description="longest wait between polls while the partner is down"
+        default=300.0,
+        gt=0,
+        description="longest wait the runtime leaves between polls while the partner is down",
     )
     once: bool = Field(default=False, description="report exhausted after a poll that found nothing")
 
@@ -85,8 +86,6 @@ class FileTransferSource:
             self.column_map = load_column_map(options.column_map)
         self.duplicates: list[DuplicateReport] = []
         self.next_poll = 0.0
-        self.failures = 0  # consecutive polls that failed on the transport
-        self.last_error: TransferError | None = None
         self._exhausted = False
 
     def bind(self, store: Any) -> None:
@@ -102,22 +101,11 @@ class FileTransferSource:
         try:
             await self._collect(items, limit)
         except TransferError as exc:
-            # a partner that is down must not stop the hub: keep what was read, back off, try later
-            self.failures += 1
-            self.last_error = exc
-            wait = backoff_seconds(RetryOptions(max_delay=self.options.max_backoff), self.failures)
-            self.next_poll = time.monotonic() + wait
-            log.log(
-                logging.WARNING if exc.retryable else logging.ERROR,
-                "%s: polling %s failed (%s), next try in %.0f s: %s",
-                self.name,
-                self.partner,
-                exc.kind,
-                wait,
-                exc,
-            )
+            # a partner that is down: the runtime backs the source off; files already read go on
+            if not items:
+                raise
+            log.warning("%s: polling %s stopped (%s): %s", self.name, self.partner, exc.kind, exc)
             return items
-        self.failures, self.last_error = 0, None
         # a full batch means more may be waiting: come back at once, not after the interval
         if len(items) < limit:
             self.next_poll = time.monotonic() + self.options.poll_interval
