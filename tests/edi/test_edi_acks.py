@@ -244,3 +244,19 @@ def test_duplicate_interchange_is_flagged_for_ta1() -> None:
     assert not doc.accepted
     text = build_acknowledgment(doc, "ta1", InMemoryControlNumbers(), now=NOW)
     assert "TA1*000009221*090902*0900*R*025" in text
+
+
+def test_999_definitions_come_from_5010_whatever_the_group_version() -> None:
+    """999 exists only in 5010: the definition lookup falls back to it (no per-caller override)."""
+    from crossdock.connectors.edi.schema import load_set
+    from crossdock.connectors.edi.tree import LoopBranch, set_tree
+
+    assert load_set("999", "004010").release == "005010"
+    assert load_set("940", "004010").release == "004010"
+    text = ack("940_ediengine_MALFORMED_failed_SE01.edi", "999")
+    relabelled = text.replace("005010X231A1", "004010").replace("*X*005010", "*X*004010")
+    doc = read(relabelled, "strict")
+    (ts,) = doc.interchanges[0].groups[0].sets
+    assert ts.version == "004010" and ts.set_id == "999"
+    assert doc.valid, doc.all_errors()
+    assert any(isinstance(c, LoopBranch) for c in set_tree(ts).children)  # a loop tree, not a flat list

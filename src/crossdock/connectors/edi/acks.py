@@ -22,7 +22,9 @@ from .generator import (
     generate_ta1_interchange,
 )
 from .model import Document, FunctionalGroup, Interchange, TransactionSet
+from .schema import definition_release
 from .tokenizer import Delimiters
+from .versions import release_of
 
 AckKind = Literal["997", "999", "ta1"]
 TA1_BY_ISA_ELEMENT = {
@@ -226,7 +228,7 @@ def acknowledgment_sets(
         for g in ic.groups:
             if g.functional_id == "FA":
                 continue
-            release = "005010" if g.version.startswith("005") else "004010"
+            release = release_of(g.version) or "004010"
             body = group_ack_segments(g, kind, delims, include_accepted, release)
             out.append(OutboundSet(kind, body, "005010X231A1" if kind == "999" else None))
     return out
@@ -239,7 +241,8 @@ def _writable(d: Delimiters) -> bool:
 
 def settings_for_reply(ic: Interchange, kind: str, delimiters: Delimiters | None = None) -> EnvelopeSettings:
     """Answer with the sender's own delimiters when they are usable, else the defaults."""
-    version = "005010" if kind == "999" or ic.version >= "00501" else "004010"
+    # the reply's envelope: the sender's release, unless the reply set exists only in a later one (999)
+    version = definition_release(kind, "005010" if ic.version >= "00501" else "004010")
     d = ic.delimiters
     delims = delimiters or Delimiters(d.element, d.component or ">", d.segment, d.repetition or "^", d.suffix)
     if not _writable(delims):

@@ -270,7 +270,7 @@ def generate_interchange(
         )
         group = GeneratedGroup(fid, gs06, settings.version, [])
         for s in fid_sets:
-            set_def = definitions.get(s.set_id, "005010" if s.set_id == "999" else release)
+            set_def = definitions.get(s.set_id, release)
             st02 = f"{control_numbers.next(partner_id, 'st'):04d}"
             start = len(w.lines)
             st = ["ST", s.set_id, st02] + (

@@ -15,7 +15,7 @@ from typing import Any
 
 from .sets.codes import CODES
 from .sets.segments import SEGMENTS_4010, composites_for, segments_for
-from .sets.structures import structures_for
+from .sets.structures import STRUCTURES_4010, STRUCTURES_5010_DELTA, structures_for
 from .versions import FUNCTIONAL_IDS, release_of
 
 Profile = dict[str, Any]
@@ -290,9 +290,16 @@ def _load(set_id: str, release: str, profile_key: str) -> SetDef:
     return set_def
 
 
+def definition_release(set_id: str, release: str) -> str:
+    """The release whose definitions hold ``set_id``: ``release``, or 5010 for a set 4010 lacks (999)."""
+    if release == "004010" and set_id not in STRUCTURES_4010 and set_id in STRUCTURES_5010_DELTA:
+        return "005010"
+    return release
+
+
 def load_set(set_id: str, version: str = "004010", profile: Profile | None = None) -> SetDef:
     """Compiled definition of ``set_id`` for a GS08-style version label (``004010UCS`` -> 4010)."""
-    release = release_of(version) or version
+    release = definition_release(set_id, release_of(version) or version)
     return _load(set_id, release, _profile_key(profile))
 
 
@@ -307,7 +314,9 @@ class SetDefinitions:
         release = release_of(version) or version
         set_def = self._sets.get((set_id, release))
         if set_def is None:
-            set_def = self._sets[(set_id, release)] = _load(set_id, release, self._key)
+            set_def = self._sets[(set_id, release)] = _load(
+                set_id, definition_release(set_id, release), self._key
+            )
         return set_def
 
 

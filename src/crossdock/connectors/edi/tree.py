@@ -31,8 +31,6 @@ def set_tree(ts: TransactionSet, version: str | None = None) -> LoopBranch:
     root = LoopBranch("")
     segs = ts.segments
     release = release_of(version or ts.version or "004010")
-    if ts.set_id == "999":
-        release = "005010"
     # a kept walk is for the set's own version; another version needs its own walk
     trace = ts.loop_trace if version is None else None
     if trace is None:

@@ -237,8 +237,6 @@ def validate_set(
     """
     label = version or ts.version or "004010"
     release = release_of(label)
-    if ts.set_id == "999" and release == "004010":
-        release = "005010"
     if release is None:
         return []
     try:
