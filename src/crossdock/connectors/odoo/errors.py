@@ -6,6 +6,8 @@ again can help (the server was unreachable, overloaded, or hit a serialization c
 
 from __future__ import annotations
 
+from ..base import DeliveryError, PermanentError, TransientError
+
 
 class OdooError(Exception):
     retryable = False
@@ -125,3 +127,9 @@ def from_fault(code: int | str, text: str, **where) -> OdooError:
     if any(marker in text for marker in _TRANSIENT_TEXT):
         return OdooTransientError(last_line, debug=text, **where)
     return OdooError(last_line, debug=text, **where)
+
+
+def delivery_error(exc: OdooError) -> DeliveryError:
+    """An Odoo error as the outbox's verdict: retry later or give up, naming where it failed."""
+    cls = TransientError if exc.retryable else PermanentError
+    return cls(str(exc), detail={"odoo_error": exc.kind, "model": exc.model, "method": exc.method})

@@ -36,7 +36,7 @@ from ...model import (
 )
 from ..base import Delivery, DeliveryError, Outcome, PermanentError, TransientError
 from .client import OdooClient, OdooConnectionOptions
-from .errors import OdooError
+from .errors import OdooError, delivery_error
 from .sink_pickings import PickingPlan, PickingWriter
 
 _SAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -83,7 +83,7 @@ class OdooSink:
             try:
                 await self.client.connect()
             except OdooError as exc:
-                error = _delivery_error(exc)
+                error = delivery_error(exc)
                 return [error for _ in deliveries]
         results: dict[int, Outcome | DeliveryError] = {}
         groups: dict[str, list[Delivery]] = defaultdict(list)
@@ -98,7 +98,7 @@ class OdooSink:
             try:
                 outcomes = await handler(self, group)
             except OdooError as exc:  # the whole group failed the same way (e.g. Odoo is down)
-                outcomes = {d.outbox_id: _delivery_error(exc) for d in group}
+                outcomes = {d.outbox_id: delivery_error(exc) for d in group}
             results.update(outcomes)
         return [results[d.outbox_id] for d in deliveries]
 
@@ -214,7 +214,7 @@ class OdooSink:
             except ValueError as exc:
                 results[d.outbox_id] = PermanentError(str(exc))
             except OdooError as exc:
-                results[d.outbox_id] = _delivery_error(exc)
+                results[d.outbox_id] = delivery_error(exc)
         return results
 
     def bind(self, store) -> None:
@@ -232,7 +232,7 @@ class OdooSink:
                 results[d.outbox_id] = PermanentError(str(exc))
                 continue
             except OdooError as exc:
-                results[d.outbox_id] = _delivery_error(exc)
+                results[d.outbox_id] = delivery_error(exc)
                 continue
             results[d.outbox_id] = Outcome(
                 acknowledged=True,
@@ -265,7 +265,7 @@ class OdooSink:
             try:
                 results[d.outbox_id] = await self.writer.track(document)
             except OdooError as exc:
-                results[d.outbox_id] = _delivery_error(exc)
+                results[d.outbox_id] = delivery_error(exc)
         return results
 
     async def close(self) -> None:
@@ -274,11 +274,6 @@ class OdooSink:
 
 def _doc_id(document: Any) -> str:
     return str(document.business_key())
-
-
-def _delivery_error(exc: OdooError) -> DeliveryError:
-    cls = TransientError if exc.retryable else PermanentError
-    return cls(str(exc), detail={"odoo_error": exc.kind, "model": exc.model, "method": exc.method})
 
 
 HANDLERS = {

@@ -11,7 +11,7 @@ from typing import Any
 from ...core.cursors import KeyValue, MemoryKeyValue
 from ..base import DeliveryError, Outcome, PermanentError, TransientError
 from .client import OdooClient
-from .errors import OdooError, OdooUserError
+from .errors import OdooError, OdooUserError, delivery_error
 from .mapping import decimal, m2o_id
 
 WIZARDS = {
@@ -303,7 +303,7 @@ class PickingWriter:
                     await self.client.write("stock.picking", [plan.picking_id], updates[oid])
                     written[oid] = plan
                 except OdooError as exc:
-                    results[oid] = _error(exc)
+                    results[oid] = delivery_error(exc)
         results.update(await self._validate(written, no_backorder))
         return results
 
@@ -349,7 +349,7 @@ class PickingWriter:
                 try:
                     results.update(await self._validate({oid: plan}, no_backorder))
                 except OdooError as exc:
-                    results[oid] = _error(exc)
+                    results[oid] = delivery_error(exc)
             return results
         states = await self.states(set(ids))
         backorders = await self.client.search_read(
@@ -550,10 +550,6 @@ def _check_answer(answer: Any) -> None:
         raise TransientError(
             f"Odoo asked for the {answer['res_model']} wizard; retrying after re-reading state"
         )
-
-
-def _error(exc: OdooError) -> DeliveryError:
-    return (TransientError if exc.retryable else PermanentError)(str(exc), detail={"odoo_error": exc.kind})
 
 
 def _entries(document: Any) -> list[tuple[str, Entry]]:
