@@ -8,8 +8,9 @@ import asyncssh
 import pytest
 
 from crossdock.connectors.transfer.transport import Sftp
+from crossdock.sim.tpl.sftp import TplSftpServer, Users
 
-from .sftpserver import PASSWORD, USER, SftpTestServer
+from .samples import PASSWORD, USER
 
 # Key generation is the slow part of an SSH test: make the keys once per session.
 HOST_KEY = asyncssh.generate_private_key("ssh-ed25519")
@@ -34,17 +35,25 @@ def host_key_line() -> str:
     return HOST_KEY.export_public_key().decode().strip()
 
 
+async def start_sftp_server(root: Path) -> TplSftpServer:
+    """The 3PL emulator's SFTP server, one user accepted by password or by CLIENT_KEY."""
+    users = Users(USER, PASSWORD, [CLIENT_KEY.convert_to_public()])
+    server = TplSftpServer(root, HOST_KEY, users, "127.0.0.1", 0)
+    await server.start()
+    return server
+
+
 @pytest.fixture
 async def sftp_server(tmp_path: Path):
     root = tmp_path / "partner"
     root.mkdir()
-    server = await SftpTestServer(root, HOST_KEY, CLIENT_KEY).start()
+    server = await start_sftp_server(root)
     yield server
     await server.stop()
 
 
 @pytest.fixture
-async def sftp(sftp_server: SftpTestServer, host_key_line: str):
+async def sftp(sftp_server: TplSftpServer, host_key_line: str):
     """A password-authenticated client pinned to the test server's host key."""
     client = Sftp(
         "127.0.0.1",

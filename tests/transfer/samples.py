@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# the test SFTP server's one user (conftest.py)
+USER = "harbor"
+PASSWORD = "correct-horse-battery"
+
 
 def isa(sender: str, control: str, separator: str = "*", component: str = ">", terminator: str = "~") -> str:
     s = separator

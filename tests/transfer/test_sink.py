@@ -13,8 +13,7 @@ from crossdock.connectors.base import Delivery, PermanentError, Sink, TransientE
 from crossdock.connectors.transfer.sink import FileTransferSink, FileTransferSinkOptions
 from crossdock.core.cursors import Cursors
 
-from .samples import interchange_945
-from .sftpserver import PASSWORD, USER
+from .samples import PASSWORD, USER, interchange_945
 
 
 def delivery(key: str, filename: str, content: str, attempt: int = 1) -> Delivery:
@@ -53,7 +52,8 @@ def sftp_sink(
 
 
 def names(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """The files in a folder (the partner server also keeps its own subfolders there)."""
+    return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.exists() else []
 
 
 async def test_the_same_key_never_uploads_twice(tmp_path: Path, sftp_server, host_key_line: str, store):

@@ -16,8 +16,7 @@ from crossdock.connectors.transfer.source import FileTransferSource, FileTransfe
 from crossdock.connectors.transfer.transport import Sftp, TransferError
 from crossdock.core.runtime import Runtime
 
-from .samples import interchange_945
-from .sftpserver import PASSWORD, USER
+from .samples import PASSWORD, USER, interchange_945
 
 
 def local_source(root: Path, **options) -> FileTransferSource:

@@ -20,8 +20,8 @@ from crossdock.connectors.transfer.transport import (
     open_transport,
 )
 
-from .conftest import CLIENT_KEY, HOST_KEY
-from .sftpserver import PASSWORD, USER, SftpTestServer
+from .conftest import start_sftp_server
+from .samples import PASSWORD, USER
 
 
 @pytest.fixture(params=["local", "sftp"])
@@ -33,7 +33,7 @@ async def transport(request, tmp_path: Path, host_key_line: str):
         return
     root = tmp_path / "partner"
     root.mkdir()
-    server = await SftpTestServer(root, HOST_KEY, CLIENT_KEY).start()
+    server = await start_sftp_server(root)
     client = Sftp("127.0.0.1", server.port, USER, password=PASSWORD, known_hosts=host_key_line, timeout=5)
     yield client, root
     await client.close()

@@ -49,8 +49,18 @@ class Users:
 
 
 class _Server(asyncssh.SSHServer):
-    def __init__(self, users: Users) -> None:
-        self.users = users
+    def __init__(self, owner: TplSftpServer) -> None:
+        self.owner = owner
+        self.users = owner.users
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.owner.accepted += 1
+        self.owner.connections.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.owner.connections.discard(self.conn)
 
     def begin_auth(self, username: str) -> bool:
         return True  # always authenticate, even an unknown user (no hint that the name exists)
@@ -79,6 +89,8 @@ class TplSftpServer:
         self.host = host
         self.port = port
         self._acceptor: asyncssh.SSHAcceptor | None = None
+        self.connections: set[asyncssh.SSHServerConnection] = set()  # open now
+        self.accepted = 0  # connections accepted so far (shows whether a client reuses one)
 
     @property
     def host_key_line(self) -> str:
@@ -96,7 +108,7 @@ class TplSftpServer:
             self.host,
             self.port,
             server_host_keys=[self.host_key],
-            server_factory=lambda: _Server(self.users),
+            server_factory=lambda: _Server(self),
             sftp_factory=lambda chan: asyncssh.SFTPServer(chan, chroot=chroot),
             allow_scp=False,
             reuse_address=True,
@@ -108,3 +120,8 @@ class TplSftpServer:
             self._acceptor.close()
             await self._acceptor.wait_closed()
             self._acceptor = None
+        # closing the listener leaves sessions open: drop them too, so a stopped partner is down
+        for conn in list(self.connections):
+            conn.close()
+            await conn.wait_closed()
+        self.connections.clear()
