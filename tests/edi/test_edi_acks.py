@@ -164,6 +164,11 @@ def test_read_inbound_999() -> None:
                                                                 ("0003", "R", ["5"])]  # fmt: skip
     assert [(n.segment_id, n.position, n.code) for n in g.sets[2].segments] == [("REF", 57, "3")]
     assert g.sets[1].segments[0].elements[0].data_element == "782"
+    # a set the ack leaves out follows AK9: accepted under A/E/P, rejected under R
+    assert [g.status_of(c) for c in ("0001", "0002", "9999")] == ["A", "R", "A"]
+    for ak9, unlisted in (("A", "A"), ("E", "A"), ("P", "A"), ("R", "R"), ("", "R")):
+        g.status = ak9
+        assert g.status_of("9999") == unlisted and g.status_of("0002") == "R"
 
 
 def test_round_trip_our_997_back_into_a_result() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from crossdock.connectors.base import Incoming
 from crossdock.connectors.edi.acks import build_acknowledgment
 from crossdock.connectors.edi.control import InMemoryControlNumbers
 from crossdock.connectors.edi.generator import EnvelopeSettings, OutboundSet, generate_interchange
+from crossdock.connectors.edi.hub import EdiMemory
 from crossdock.connectors.edi.maps import get_map, load_partner
 from crossdock.connectors.edi.parser import read
 from crossdock.core.runtime import Runtime
@@ -229,4 +231,45 @@ async def test_a_file_with_a_refused_set_moves_to_error_with_a_sidecar(tmp_path,
     error = partner_dir / "outbound" / "error"
     assert sorted(p.name for p in error.iterdir()) == ["940_bad.edi", "940_bad.edi.error.json"]
     assert "SE01" in (error / "940_bad.edi.error.json").read_text()
+    await runtime.close()
+
+
+async def test_a_partial_997_rejects_only_the_set_it_lists(tmp_path, partner_dir):
+    """AK9*P listing only the rejected set: the set it leaves out was accepted (docs/edi.md, reconcile)."""
+    config = config_for(tmp_path, partner_dir)
+    runtime = await run(config)
+    second = {**ORDER, "id": "so-2", "data": {**ORDER["data"], "order_id": "SO0043"}}
+    await runtime.ingest([Incoming(ORDER, "odoo", "test"), Incoming(second, "odoo", "test")])
+    await runtime.run(until_idle=True)
+    sent = sorted((partner_dir / "inbound").glob("940_*.edi"))
+    assert len(sent) == 2
+    docs = [read(p.read_text()) for p in sent]
+    gs06 = docs[0].interchanges[0].groups[0].control
+    (st02_a, st02_b) = (next(d.sets()).control for d in docs)
+    assert st02_a != st02_b
+    # The sink writes one set per group; put both sets in the first group, as a batching sender would.
+    memory = EdiMemory("generic3pl")
+    memory.bind(runtime.store)
+    [(_, key_a)] = memory.sent_group(gs06)
+    [(_, key_b)] = memory.sent_group(docs[1].interchanges[0].groups[0].control)
+    memory.keys.set(f"edi:generic3pl:group:{int(gs06)}", json.dumps([[st02_a, key_a], [st02_b, key_b]]))
+    await runtime.close()
+    partial = generate_interchange(
+        "3pl",
+        EnvelopeSettings.from_profile(PARTNER.raw).swapped(),
+        [
+            OutboundSet(
+                "997",
+                [["AK1", "OW", gs06], ["AK2", "940", st02_b], ["AK5", "R", "5"], ["AK9", "P", "2", "2", "1"]],
+            )
+        ],
+        InMemoryControlNumbers(800),
+    ).text
+    (partner_dir / "outbound" / "997_800.edi").write_text(partial)
+    runtime = await run(config)
+    with runtime.store.engine.connect() as conn:
+        states = dict(conn.execute(select(outbox.c.idempotency_key, outbox.c.state)).all())
+    assert states == {key_a: "acknowledged", key_b: "dead_lettered"}
+    [dead] = runtime.ops.dead_letters()
+    assert dead.error == f"997 from generic3pl: set {st02_b} rejected (5)"
     await runtime.close()

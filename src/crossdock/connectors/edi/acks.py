@@ -358,6 +358,17 @@ class GroupAck:
                 return s.status
         return None
 
+    def status_of(self, control: str) -> str:
+        """Status of our set ``control``: its own when listed (AK2), else the group's outcome for it.
+
+        Senders may leave accepted sets out, so an unlisted set was accepted under AK9 A/E/P ("A"),
+        and rejected under R or anything else ("R").
+        """
+        listed = self.set_status(control)
+        if listed is not None:
+            return listed
+        return "A" if self.status in ("A", "E", "P") else "R"
+
 
 @dataclass(slots=True)
 class InterchangeAck:
@@ -429,8 +440,8 @@ def read_acknowledgments(doc: Document) -> tuple[list[GroupAck], list[Interchang
 def reconcile(sent: GeneratedInterchange, acks: Sequence[GroupAck]) -> dict[tuple[int, str], str]:
     """Status of every set we sent, keyed by (GS06, ST02): A/E/R from the acknowledgment, or "pending".
 
-    A set not listed in its group's ack follows the group: senders may leave out AK2 for accepted sets,
-    so under AK9 A/E/P it was accepted, under R it was not.
+    A set not listed in its group's ack follows the group (``GroupAck.status_of``): accepted under
+    AK9 A/E/P, rejected under R.
     """
     by_group = {(g.functional_id, g.group_control.lstrip("0") or "0"): g for g in acks}
     out: dict[tuple[int, str], str] = {}
@@ -440,8 +451,5 @@ def reconcile(sent: GeneratedInterchange, acks: Sequence[GroupAck]) -> dict[tupl
             if ack is None:
                 out[(group.control, st02)] = "pending"
                 continue
-            status = ack.set_status(st02)
-            if status is None:
-                status = "A" if ack.status in ("A", "E", "P") else "R"
-            out[(group.control, st02)] = status
+            out[(group.control, st02)] = ack.status_of(st02)
     return out

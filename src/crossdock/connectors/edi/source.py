@@ -194,13 +194,13 @@ class EdiSource:
         self.acks_received += 1
         if self.store is None:
             return
-        # Sets listed (AK2) carry their own status; otherwise the group's (AK9) applies to all we sent.
+        # Listed sets (AK2) carry their own status; unlisted ones follow AK9 (accepted under A/E/P).
         listed = {s.control: s for s in group.sets}
         targets = [
             (
                 control,
                 key,
-                listed[control].status if control in listed else group.status,
+                group.status_of(control),
                 listed[control].codes if control in listed else group.codes,
             )
             for control, key in self.memory.sent_group(group.group_control)

@@ -384,7 +384,7 @@ class TplEmulator:
         for g in groups:
             record = sent.get(g.group_control.lstrip("0") or "0")
             if record is not None:
-                status = g.set_status(record["st02"]) or g.status
+                status = g.status_of(record["st02"])
                 record["ack"] = status
 
     def _apply_set(self, ts: TransactionSet, entry: dict[str, Any]) -> None:
