@@ -284,6 +284,26 @@ def ref_value(segs: Sequence[Seg], sid: str, qualifier: str, qual_i: int = 1, va
     return found[0].get(value_i) if found else None
 
 
+# --- lots ---------------------------------------------------------------------------------------------
+
+LOT_MAX = 12  # the item segments' lot element (W0408, W0708, W1209, W1909) is AN 1/12; longer lots go in N9
+
+
+def lot_segments(lot: str | None, expiry: Any, partner: PartnerProfile) -> list[Segment]:
+    """The N9 for a lot that has an expiry (N904/N905) or is too long for the item segment."""
+    if lot and (expiry is not None or len(lot) > LOT_MAX):
+        return [n9(partner.ref("lot"), lot, expiry, partner)]
+    return []
+
+
+def read_lot(body: Body, seg_lot: str, loop: list[Any], partner: PartnerProfile) -> tuple[str | None, Any]:
+    """Lot from the item segment or N9 (lot qualifier), and its expiry from N904/N905."""
+    lot = seg_lot or ref_value(loop, "N9", partner.ref("lot")) or ""
+    ref = next((s for s in refs(loop, "N9", partner.ref("lot")) if s.get(2) == lot), None)
+    expiry = parse_datetime(body, ref, 4, 5, partner) if ref is not None and ref.get(4) else None
+    return lot or None, expiry
+
+
 # --- parties (N1 loop) --------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from crossdock.model import ExpectedReceipt
 
 from ..model import TransactionSet
 from .common import (
+    LOT_MAX,
     Body,
     Problem,
     Segment,
@@ -23,35 +24,20 @@ from .common import (
     g62,
     header,
     loops,
+    lot_segments,
     n1_loops,
     n1_party,
     n9,
-    parse_datetime,
     party_code,
     qty_out,
+    read_lot,
     ref_value,
-    refs,
 )
 from .partner import PartnerProfile
 
 SET_ID = "943"
 DOCUMENT = ExpectedReceipt
 ESTIMATED_DELIVERY = "17"
-LOT_MAX = 12  # W0408 is AN 1/12
-
-
-def lot_segments(lot: str | None, expiry: Any, partner: PartnerProfile) -> list[Segment]:
-    if lot and (expiry is not None or len(lot) > LOT_MAX):
-        return [n9(partner.ref("lot"), lot, expiry, partner)]
-    return []
-
-
-def read_lot(body: Body, seg_lot: str, loop: list[Any], partner: PartnerProfile) -> tuple[str | None, Any]:
-    """Lot from the item segment or N9 (lot qualifier), and its expiry from N904/N905."""
-    lot = seg_lot or ref_value(loop, "N9", partner.ref("lot")) or ""
-    ref = next((s for s in refs(loop, "N9", partner.ref("lot")) if s.get(2) == lot), None)
-    expiry = parse_datetime(body, ref, 4, 5, partner) if ref is not None and ref.get(4) else None
-    return lot or None, expiry
 
 
 def to_x12(doc: ExpectedReceipt, partner: PartnerProfile) -> list[Segment]:

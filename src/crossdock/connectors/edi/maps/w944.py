@@ -16,6 +16,7 @@ from crossdock.model import ReceiptConfirmation, ReceiptLine
 
 from ..model import TransactionSet
 from .common import (
+    LOT_MAX,
     Body,
     Problem,
     Seg,
@@ -26,18 +27,19 @@ from .common import (
     g62,
     header,
     loops,
+    lot_segments,
     n1_loops,
     n1_party,
     n9,
     parse_datetime,
     party_code,
     qty_out,
+    read_lot,
     ref_value,
     refs,
     x12_datetime,
 )
 from .partner import PartnerProfile
-from .w943 import LOT_MAX, lot_segments, read_lot
 
 SET_ID = "944"
 DOCUMENT = ReceiptConfirmation

@@ -17,6 +17,7 @@ from crossdock.model import Money, Package, ShipmentConfirmation, ShipmentLine
 
 from ..model import TransactionSet
 from .common import (
+    LOT_MAX,
     Body,
     Problem,
     Seg,
@@ -27,12 +28,14 @@ from .common import (
     g62,
     header,
     loops,
+    lot_segments,
     n1_loops,
     n1_party,
     n9,
     parse_datetime,
     party_code,
     qty_out,
+    read_lot,
     ref_value,
     refs,
     sscc_from_mark,
@@ -45,7 +48,6 @@ from .partner import PartnerProfile
 SET_ID = "945"
 DOCUMENT = ShipmentConfirmation
 SHIPPED = "11"
-LOT_MAX = 12  # W1209 is AN 1/12; longer lots travel only in N9
 
 
 def serial_segments(serials: list[str], partner: PartnerProfile) -> list[Segment]:
@@ -126,8 +128,7 @@ def lines_out(doc: ShipmentConfirmation, partner: PartnerProfile, problems: list
             segs.append(w12)
             if first:
                 segs.append(n9(partner.ref("line"), line.line_no))
-            if lot and (expiry.get(lot) or len(lot) > LOT_MAX):
-                segs.append(n9(partner.ref("lot"), lot, expiry.get(lot), partner))
+            segs += lot_segments(lot, expiry.get(lot), partner)
             if partner.serial_segment == "N9":
                 segs += serial_segments(unit["serials"], partner)
             if new_pkg and pkg is not None and pkg.tracking_number:
@@ -239,11 +240,7 @@ def read_units(body: Body, lx: list[Seg], partner: PartnerProfile) -> list[dict[
         w = loop[0]
         qty = body.decimal(w, 3, "quantity shipped")
         unit = body.need(w, 5, "unit of measure")
-        lot = w.get(9) or ref_value(loop, "N9", partner.ref("lot"))
-        lot_ref = next((s for s in refs(loop, "N9", partner.ref("lot")) if s.get(2) == lot), None)
-        expiry = None
-        if lot_ref is not None and lot_ref.get(4):
-            expiry = parse_datetime(body, lot_ref, 4, 5, partner)
+        lot, expiry = read_lot(body, w.get(9), loop, partner)
         marks = marks_of(body, loop, partner)
         units.append(
             {
@@ -252,7 +249,7 @@ def read_units(body: Body, lx: list[Seg], partner: PartnerProfile) -> list[dict[
                 "qty": qty,
                 "uom": partner.unit_in(unit) if unit else "EA",
                 "sku": find_sku(body, w, [(7, 8)], partner),
-                "lot": lot or None,
+                "lot": lot,
                 "expiry": expiry,
                 "serials": read_serials(loop, partner),
                 "marks": marks,

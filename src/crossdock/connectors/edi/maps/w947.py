@@ -11,6 +11,7 @@ from crossdock.model import AdjustmentReason, InventoryAdjustment
 
 from ..model import TransactionSet
 from .common import (
+    LOT_MAX,
     Body,
     Problem,
     Segment,
@@ -33,7 +34,6 @@ from .partner import PartnerProfile
 
 SET_ID = "947"
 DOCUMENT = InventoryAdjustment
-LOT_MAX = 12  # W1909 is AN 1/12
 
 
 def _adjusted_qualifier(partner: PartnerProfile) -> str:
