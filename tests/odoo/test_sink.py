@@ -195,7 +195,7 @@ async def test_without_batch_transfers_each_picking_is_written_alone(odoo):
         [shipment(f"N-{n}", n, [line(1, "SKU00004", "1")], final=True) for n in orders]
     )
     assert all(isinstance(o, Outcome) for o in outcomes)
-    assert sink.client.calls - calls == 3 + 10  # one write per picking, ten calls for the whole batch
+    assert sink.client.calls - calls == 3 + 8  # one write per picking, eight calls for the whole batch
     assert odoo.x("stock.picking.batch", "search", [["name", "like", "N-"]]) == []
     await sink.close()
 

@@ -136,7 +136,8 @@ class OdooSink:
                 continue
             taken_refs.add(ref)
             claimed[oid] = candidates[0]
-        states = await self.writer.states(set(claimed.values()))
+        pickings = await self.writer.pickings(set(claimed.values()))
+        states = {picking_id: picking["state"] for picking_id, picking in pickings.items()}
         plans: dict[int, PickingPlan] = {}
         for oid, picking_id in claimed.items():
             if states.get(picking_id) == "done":
@@ -151,7 +152,7 @@ class OdooSink:
                 plans[oid] = PickingPlan(picking_id=picking_id, document=docs[oid], kind=kind)
         if plans:
             refused = await self.writer.prepare(
-                plans, allow_over=self.options.allow_over_ship or code == "incoming"
+                plans, pickings, allow_over=self.options.allow_over_ship or code == "incoming"
             )
             results.update(refused)
             ready = {oid: plan for oid, plan in plans.items() if oid not in refused}
@@ -163,10 +164,9 @@ class OdooSink:
                 }
             )
             batch = None
-            if self.options.batch_transfers == "auto" and await self.writer.has_model("stock.picking.batch"):
-                batch = (
-                    f"crossdock {kind}s {min(_doc_id(p.document) for p in ready.values()) if ready else ''}"
-                )
+            batching = ready and self.options.batch_transfers == "auto"
+            if batching and await self.writer.has_model("stock.picking.batch"):
+                batch = f"crossdock {kind}s {min(_doc_id(p.document) for p in ready.values())}"
             results.update(await self.writer.apply(ready, self._no_backorder, batch))
         return results
 

@@ -21,6 +21,7 @@ WIZARDS = {
     "confirm.stock.sms",
 }
 MODULE = "crossdock"
+PICKING_FIELDS = ["state", "name", "location_id", "location_dest_id", "move_ids", "picking_type_code"]
 
 
 @dataclass
@@ -108,10 +109,11 @@ class PickingWriter:
             found[row[key]].append(row["id"])
         return found
 
-    async def states(self, ids: set[int]) -> dict[int, str]:
+    async def pickings(self, ids: set[int]) -> dict[int, dict]:
+        """The claimed pickings, read once: the state decides, the rest is what prepare() needs."""
         if not ids:
             return {}
-        return {r["id"]: r["state"] for r in await self.client.read("stock.picking", sorted(ids), ["state"])}
+        return {r["id"]: r for r in await self.client.read("stock.picking", sorted(ids), PICKING_FIELDS)}
 
     # ---- checking and planning ---------------------------------------------------------------
     async def _products(self, skus: set[str]) -> dict[str, dict]:
@@ -126,16 +128,10 @@ class PickingWriter:
                 self.products[row["default_code"]] = row
         return self.products
 
-    async def prepare(self, plans: dict[int, PickingPlan], allow_over: bool) -> dict[int, DeliveryError]:
-        """Check every document against its picking and build the writes; refusals by outbox id."""
-        pickings = {
-            p["id"]: p
-            for p in await self.client.read(
-                "stock.picking",
-                sorted({plan.picking_id for plan in plans.values()}),
-                ["name", "location_id", "location_dest_id", "move_ids", "picking_type_code"],
-            )
-        }
+    async def prepare(
+        self, plans: dict[int, PickingPlan], pickings: dict[int, dict], allow_over: bool
+    ) -> dict[int, DeliveryError]:
+        """Check every document against its picking (as pickings() read it) and build the writes."""
         moves = {
             m["id"]: m
             for m in await self.client.read(
@@ -351,11 +347,14 @@ class PickingWriter:
                 except OdooError as exc:
                     results[oid] = delivery_error(exc)
             return results
-        states = await self.states(set(ids))
-        backorders = await self.client.search_read(
-            "stock.picking", [["backorder_id", "in", ids]], ["name", "backorder_id"]
+        # The validated pickings and their backorders in one read.
+        rows = await self.client.search_read(
+            "stock.picking",
+            ["|", ["id", "in", ids], ["backorder_id", "in", ids]],
+            ["state", "name", "backorder_id"],
         )
-        follow = {m2o_id(b["backorder_id"]): b["name"] for b in backorders}
+        states = {r["id"]: r["state"] for r in rows if r["id"] in ids}
+        follow = {m2o_id(r["backorder_id"]): r["name"] for r in rows if m2o_id(r["backorder_id"]) in ids}
         for oid, plan in plans.items():
             if states.get(plan.picking_id) == "done":
                 results[oid] = Outcome(
