@@ -17,6 +17,7 @@ from crossdock.connectors.transfer.transport import (
     PathMissing,
     Sftp,
     SftpSettings,
+    atomic_write,
     open_transport,
 )
 
@@ -182,3 +183,15 @@ def test_an_unreadable_key_is_a_configuration_error(tmp_path: Path, host_key_lin
     (tmp_path / "garbage_key").write_text("not a key")
     with pytest.raises(ValueError, match=r"cannot read the SFTP key .*garbage_key"):
         open_transport(settings.model_copy(update={"key_path": tmp_path / "garbage_key"}))
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temporary(tmp_path: Path):
+    target = tmp_path / "state.json"
+    atomic_write(target, "old")
+    atomic_write(target, b"new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    with pytest.raises(TypeError):
+        atomic_write(target, 42)  # type: ignore[arg-type]  # fails mid-write: old content stays
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]

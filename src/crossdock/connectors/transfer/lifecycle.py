@@ -28,7 +28,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from ...config import RetryPolicy
 from ...core.retry import backoff_seconds, should_retry
-from .transport import AlreadyExists, PathMissing, RemoteFile, TransferError, Transport
+from .transport import AlreadyExists, PathMissing, RemoteFile, TransferError, Transport, atomic_write
 
 T = TypeVar("T")
 
@@ -210,13 +210,7 @@ class Outbox:
     def put(self, name: str, data: bytes) -> Path:
         """Write the file to the outbox atomically (a crash leaves the old copy or the new one)."""
         target = self.outbox / safe_name(name)
-        temporary = self.outbox / f".{target.name}.{uuid.uuid4().hex[:8]}.part"
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            if self.fsync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        atomic_write(target, data, self.fsync)
         return target
 
     def pending(self) -> list[Path]:

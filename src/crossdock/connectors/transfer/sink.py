@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..base import Delivery, Outcome, PermanentError, TransientError
 from .dedupe import KeyValue
 from .lifecycle import Outbox, RetryOptions, safe_name, utc_stamp, with_retries
-from .transport import TransferError, Transport, TransportSettings, open_transport
+from .transport import TransferError, Transport, TransportSettings, atomic_write, open_transport
 
 _SEPARATOR = "--"  # outbox names: <key hash>--<partner file name>
 
@@ -60,10 +60,7 @@ class _MarkerFiles:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
     def set(self, name: str, value: str) -> None:
-        path = self._path(name)
-        temporary = path.with_suffix(".part")
-        temporary.write_text(value, encoding="utf-8")
-        temporary.replace(path)
+        atomic_write(self._path(name), value)
 
 
 def _content(payload: dict[str, Any]) -> tuple[str, bytes]:

@@ -89,6 +89,24 @@ def temporary_name(path: str) -> str:
     return posixpath.join(folder, f"{TEMP_PREFIX}{name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
 
 
+def atomic_write(path: Path, data: bytes | str, fsync: bool = True) -> None:
+    """Write a local file so a crash leaves the old content or the new, never half of either.
+
+    The temporary name is one readers skip (`is_temporary`); fsync before the rename makes the new
+    content durable before it becomes visible.
+    """
+    temporary = path.parent / posixpath.basename(temporary_name(path.name))
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data.encode() if isinstance(data, str) else data)
+            if fsync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class RemoteFile:
     name: str
@@ -168,19 +186,9 @@ class LocalDirectory:
 
     async def write(self, path: str, data: bytes) -> None:
         target = self._path(path)
-        temporary = self._path(temporary_name(_clean(path)))
 
         def put() -> None:
-            try:
-                with open(temporary, "wb") as handle:
-                    handle.write(data)
-                    if self.fsync:
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                os.replace(temporary, target)
-            finally:
-                if temporary.exists():
-                    temporary.unlink()
+            atomic_write(target, data, self.fsync)
 
         await self._run("write", path, put)
 

@@ -38,6 +38,7 @@ from crossdock.connectors.edi import (
 from crossdock.connectors.edi.acks import acknowledgment_sets, set_status, settings_for_reply
 from crossdock.connectors.edi.maps import MapError, PartnerProfile, get_map, load_partner
 from crossdock.connectors.edi.model import Interchange, TransactionSet
+from crossdock.connectors.transfer.transport import atomic_write
 from crossdock.model import ReturnAuthorization
 from crossdock.sim.wms import WmsConfig, WmsServer
 
@@ -485,13 +486,13 @@ class TplEmulator:
             self.store.data["held"].append({"name": name, "text": text, "due": due})
             self.store.save()
             return name
-        folder = self.root / "outbound"
-        tmp = folder / f".{name}.part"
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, folder / name)  # the hub never sees half a file
-        self.store.data["outbound"].append(name)
+        self._publish(name, text)
         self.store.save()
         return name
+
+    def _publish(self, name: str, text: str) -> None:
+        atomic_write(self.root / "outbound" / name, text)  # the hub never sees half a file
+        self.store.data["outbound"].append(name)
 
     def _release(self) -> None:
         now = _iso(self.now)
@@ -500,9 +501,5 @@ class TplEmulator:
             return
         self.store.data["held"] = [h for h in self.store.data["held"] if h["due"] > now]
         for held in due:
-            folder = self.root / "outbound"
-            tmp = folder / f".{held['name']}.part"
-            tmp.write_text(held["text"], encoding="utf-8")
-            os.replace(tmp, folder / held["name"])
-            self.store.data["outbound"].append(held["name"])
+            self._publish(held["name"], held["text"])
         self.store.save()

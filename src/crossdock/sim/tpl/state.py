@@ -7,11 +7,11 @@ never hands out a control number twice. Without a folder it lives in memory only
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from crossdock.connectors.edi.control import KINDS, MAXIMUM, ControlNumberExhausted
+from crossdock.connectors.transfer.transport import atomic_write
 
 STATE_FILE = "tpl-state.json"
 
@@ -42,12 +42,7 @@ class TplState:
     def save(self) -> None:
         if self.path is None:
             return
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(self.data, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)  # a crash leaves the old or the new state, never half of one
+        atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True))
 
 
 class PersistentControlNumbers:
