@@ -125,3 +125,17 @@ def test_public_sample_minimal_asn_has_no_items() -> None:
         "HL03: no order level (HL03 O) (expected O)",
         "HL03: no item level (HL03 I) (expected I)",
     ]
+
+
+def test_a_lot_split_over_packages_reads_back_as_one_lot() -> None:
+    data = _final_shipment().model_dump()
+    pkg1, pkg2 = data["packages"]
+    pkg1["contents"][0]["quantity"]["value"] = Decimal("4")  # lot L-2026-01: 4 in PKG-1, 2 in PKG-2
+    pkg2["contents"].insert(0, {**pkg1["contents"][0], "quantity": {"value": Decimal("2"), "uom": "CS"}})
+    doc = ShipmentConfirmation.model_validate(data)
+    back, _ = round_trip(w856, doc, partner("generic-3pl"), order=sales_order())
+    assert back == doc
+    assert [(lq.lot, lq.quantity.value) for lq in back.lines[0].lots] == [
+        ("L-2026-01", Decimal("6")),
+        ("LOT-WITH-A-LONG-NAME", Decimal("4")),
+    ]

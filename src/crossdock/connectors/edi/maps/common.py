@@ -410,6 +410,36 @@ def find_sku(body: Body, seg: Seg, pairs: Sequence[tuple[int, int]], partner: Pa
     return ""
 
 
+def lin_segment(line_no: Any, sku: str, lot: str | None, partner: PartnerProfile) -> Segment:
+    """LIN with the SKU (the profile's qualifier) and, when there is one, the lot (defaults.lin_lot, LT)."""
+    lin: Segment = ["LIN", line_no, partner.sku_qualifier, sku]
+    if lot:
+        lin += [partner.defaults.get("lin_lot", "LT"), lot]
+    return lin
+
+
+def lin_item(body: Body, lin: Seg, partner: PartnerProfile) -> tuple[str, str | None]:
+    """SKU and lot of a LIN, from its qualifier/ID pairs (LIN02/03, LIN04/05, ...)."""
+    pairs = [(i, i + 1) for i in range(2, len(lin.els), 2)]
+    lot_qualifier = partner.defaults.get("lin_lot", "LT")
+    lot = next((lin.get(v) for q, v in pairs if lin.get(q) == lot_qualifier), None)
+    return find_sku(body, lin, pairs, partner), lot
+
+
+def aggregate_lots(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One lot entry per lot of ``units`` (dicts with lot, qty, uom, expiry): quantities summed."""
+    lots: dict[str, dict[str, Any]] = {}
+    for u in units:
+        if u["lot"] and u["qty"] is not None:
+            entry = lots.setdefault(
+                u["lot"],
+                {"lot": u["lot"], "quantity": {"value": Decimal(0), "uom": u["uom"]}, "expiry": None},
+            )
+            entry["quantity"]["value"] += u["qty"]
+            entry["expiry"] = entry["expiry"] or u["expiry"]
+    return list(lots.values())
+
+
 def unit_in(body: Body, seg: Seg, i: int, partner: PartnerProfile) -> str:
     code = body.need(seg, i, "unit of measure")
     return partner.unit_in(code) if code else "EA"

@@ -20,8 +20,9 @@ from .common import (
     dtm,
     fail_if,
     find_dtm,
-    find_sku,
     header,
+    lin_item,
+    lin_segment,
     loops,
     n1_loops,
     n1_party,
@@ -38,10 +39,6 @@ DOCUMENT = InventorySnapshot
 EXPIRY = "036"
 
 
-def _lot_qualifier(partner: PartnerProfile) -> str:
-    return partner.defaults.get("lin_lot", "LT")
-
-
 def to_x12(doc: InventorySnapshot, partner: PartnerProfile) -> list[Segment]:
     problems: list[Problem] = []
     day, tm = x12_time(doc.taken_at, partner)
@@ -49,10 +46,7 @@ def to_x12(doc: InventorySnapshot, partner: PartnerProfile) -> list[Segment]:
     segs.append(n1_party(partner.entity("warehouse"), None, doc.warehouse_code, partner))
     total = Decimal(0)
     for n, line in enumerate(doc.lines, start=1):
-        lin: Segment = ["LIN", n, partner.sku_qualifier, line.sku]
-        if line.lot:
-            lin += [_lot_qualifier(partner), line.lot]
-        segs.append(lin)
+        segs.append(lin_segment(n, line.sku, line.lot, partner))
         if line.expiry:
             segs.append(dtm(EXPIRY, line.expiry, partner))
         if line.location:
@@ -82,9 +76,7 @@ def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) 
     lines = []
     for loop in loops(body.segs, "LIN", ("CTT",)):
         lin = loop[0]
-        pairs = [(i, i + 1) for i in range(2, len(lin.els), 2)]
-        sku = find_sku(body, lin, pairs, partner)
-        lot = next((lin.get(v) for q, v in pairs if lin.get(q) == _lot_qualifier(partner)), None)
+        sku, lot = lin_item(body, lin, partner)
         common = {
             "sku": sku,
             "lot": lot,

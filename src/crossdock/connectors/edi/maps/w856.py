@@ -22,10 +22,12 @@ from .common import (
     Problem,
     Seg,
     Segment,
+    aggregate_lots,
     dtm,
     fail_if,
     find_dtm,
-    find_sku,
+    lin_item,
+    lin_segment,
     loops,
     n1_address,
     n1_loops,
@@ -48,10 +50,6 @@ EXPIRY = "036"
 SHIP_FROM = "SF"
 PACK_UOM = {"LB": "lb", "KG": "kg"}  # PO407 is a unit of measure code, not a weight unit code
 PACK_UOM_OUT = {v: k for k, v in PACK_UOM.items()}
-
-
-def _lot_qualifier(partner: PartnerProfile) -> str:
-    return partner.defaults.get("lin_lot", "LT")
 
 
 class _Tree:
@@ -118,10 +116,7 @@ def to_x12(
 
     def item(parent: int, line: Any, unit: dict[str, Any]) -> None:
         tree.hl(parent, "I", False)
-        lin: Segment = ["LIN", line.line_no, partner.sku_qualifier, line.sku]
-        if unit["lot"]:
-            lin += [_lot_qualifier(partner), unit["lot"]]
-        tree.segs.append(lin)
+        tree.segs.append(lin_segment(line.line_no, line.sku, unit["lot"], partner))
         value, code = qty_out(
             unit["qty"].value, unit["qty"].uom, partner, f"SN103 line {line.line_no}", problems
         )
@@ -202,6 +197,7 @@ def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) 
             body.problem("PRF01", "no order reference at the order level", orders[0][0])
     packages: dict[str, dict[str, Any]] = {}
     lines: dict[str, dict[str, Any]] = {}
+    lot_units: dict[str, list[dict[str, Any]]] = {}  # per line, for aggregate_lots
     for hl in levels:
         if hl[0].get(3) == "P":
             packages[hl[0].get(1)] = _package(body, hl, partner)
@@ -210,9 +206,7 @@ def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) 
         sn1 = body.need_segment("SN1", f"item detail of HL {hl[0].get(1)}", hl)
         if lin is None or sn1 is None:
             continue
-        pairs = [(i, i + 1) for i in range(2, len(lin.els), 2)]
-        sku = find_sku(body, lin, pairs, partner)
-        lot = next((lin.get(v) for q, v in pairs if lin.get(q) == _lot_qualifier(partner)), None)
+        sku, lot = lin_item(body, lin, partner)
         qty = body.decimal(sn1, 2, "units shipped")
         unit = body.need(sn1, 3, "unit of measure")
         uom = partner.unit_in(unit)
@@ -235,16 +229,8 @@ def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) 
         line["shipped_quantity"]["value"] += qty or 0
         line["serials"] += serials
         if lot:
-            lots = {lq["lot"]: lq for lq in line["lots"]}
-            if lot in lots:
-                lots[lot]["quantity"]["value"] += qty or 0
-            else:
-                entry = {
-                    "lot": lot,
-                    "quantity": {"value": qty, "uom": uom},
-                    "expiry": find_dtm(body, hl, EXPIRY, partner),
-                }
-                line["lots"].append(entry)
+            expiry = find_dtm(body, hl, EXPIRY, partner)
+            lot_units.setdefault(line_no, []).append({"lot": lot, "qty": qty, "uom": uom, "expiry": expiry})
         parent = hl[0].get(2)
         if kinds.get(parent) == "P" and parent in packages:
             content = {
@@ -255,6 +241,8 @@ def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) 
                 "serials": serials,
             }
             packages[parent]["contents"].append(content)
+    for line_no, line in lines.items():
+        line["lots"] = aggregate_lots(lot_units.get(line_no, []))
     if not lines:
         body.problem("HL03", "no item level (HL03 I)", expected="I")
     return body.build(

@@ -22,6 +22,7 @@ from .common import (
     Problem,
     Seg,
     Segment,
+    aggregate_lots,
     fail_if,
     find_g62,
     find_sku,
@@ -256,19 +257,6 @@ def read_units(body: Body, lx: list[Seg], partner: PartnerProfile) -> list[dict[
             }
         )
     return units
-
-
-def aggregate_lots(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lots: dict[str, dict[str, Any]] = {}
-    for u in units:
-        if u["lot"] and u["qty"] is not None:
-            entry = lots.setdefault(
-                u["lot"],
-                {"lot": u["lot"], "quantity": {"value": Decimal(0), "uom": u["uom"]}, "expiry": None},
-            )
-            entry["quantity"]["value"] += u["qty"]
-            entry["expiry"] = entry["expiry"] or u["expiry"]
-    return list(lots.values())
 
 
 def from_x12(source: TransactionSet | list[list[str]], partner: PartnerProfile) -> ShipmentConfirmation:
