@@ -111,7 +111,7 @@ async def test_a_file_left_in_processing_by_a_dead_process_is_handed_over_again(
     assert [(i.meta["file"], i.body) for i in items] == [("A.edi", content)]
     await restarted.commit(items)
     assert tree(tmp_path) == {"inbox": [], "processing": [], "archive": ["A.edi"], "error": []}
-    assert restarted.duplicates == []
+    assert list(restarted.duplicates) == []
 
 
 async def test_a_crash_after_commit_but_before_the_move_only_finishes_the_move(tmp_path: Path, store):
@@ -126,7 +126,7 @@ async def test_a_crash_after_commit_but_before_the_move_only_finishes_the_move(t
     restarted.bind(store)
     assert await restarted.poll(10) == []
     assert tree(tmp_path) == {"inbox": [], "processing": [], "archive": ["A.edi"], "error": []}
-    assert restarted.duplicates == []  # our own file, not a duplicate: no sidecar
+    assert list(restarted.duplicates) == []  # our own file, not a duplicate: no sidecar
 
 
 async def test_duplicate_by_content_is_archived_with_a_sidecar_and_reported(tmp_path: Path, store):
@@ -322,7 +322,7 @@ async def test_a_failed_archive_move_is_finished_at_the_next_poll(tmp_path: Path
     archive.mkdir()
     assert await source.poll(10) == []  # already committed: only the move is finished
     assert tree(tmp_path)["archive"] == ["A.edi"]
-    assert source.duplicates == []
+    assert list(source.duplicates) == []
 
 
 def tree_files(folder: Path) -> list[str]:

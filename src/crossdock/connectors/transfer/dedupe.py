@@ -85,9 +85,9 @@ class Duplicate:
 
 
 class DuplicateDetector:
-    def __init__(self, partner: str, table: KeyValue | None = None):
+    def __init__(self, partner: str):
         self.partner = partner
-        self.table: KeyValue = table or MemoryKeyValue()
+        self.table: KeyValue = MemoryKeyValue()  # until bind() gives it the store
 
     def bind(self, store: Any) -> None:
         self.table = Cursors(store)
@@ -108,7 +108,7 @@ class DuplicateDetector:
                 return Duplicate(kind, value, json.loads(stored))
         return None
 
-    def remember(self, digest: str, interchange: Interchange | None, file: str) -> dict[str, Any]:
+    def remember(self, digest: str, interchange: Interchange | None, file: str) -> None:
         """Record the file as the original for its keys (called once it is durably in the inbox)."""
         record = {
             "file": file,
@@ -120,4 +120,3 @@ class DuplicateDetector:
         for kind, value in self.keys(digest, interchange):
             if self.table.get(self._name(kind, value)) is None:  # the first file stays the original
                 self.table.set(self._name(kind, value), text)
-        return record

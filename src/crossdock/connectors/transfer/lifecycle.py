@@ -217,9 +217,8 @@ class Outbox:
         files = [p for p in self.outbox.iterdir() if p.is_file() and not p.name.startswith(".")]
         return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
-    def mark_sent(self, path: Path, name: str | None = None) -> Path:
+    def mark_sent(self, path: Path, name: str) -> Path:
         """Move an uploaded file to sent/, under the name the partner sees (`name`)."""
-        name = name or path.name
         target = self.sent / name
         if target.exists():
             target = self.sent / _unique(name)

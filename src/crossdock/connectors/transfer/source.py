@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,7 +85,8 @@ class FileTransferSource:
             if options.column_map is None:
                 raise ValueError("format csv needs a column_map (a bundled name or a YAML path)")
             self.column_map = load_column_map(options.column_map)
-        self.duplicates: list[DuplicateReport] = []
+        # the latest duplicates, for a look at a running source; the sidecars are the full record
+        self.duplicates: deque[DuplicateReport] = deque(maxlen=100)
         self.next_poll = 0.0
         self._exhausted = False
 
@@ -114,7 +116,7 @@ class FileTransferSource:
 
     async def _collect(self, items: list[Incoming], limit: int) -> None:
         await self.lifecycle.prepare()
-        batch_keys: dict[str, dict[str, Any]] = {}
+        batch_keys: dict[tuple[str, str], dict[str, Any]] = {}
         for found in await self.lifecycle.in_processing():
             if len(items) >= limit:
                 return
@@ -128,7 +130,7 @@ class FileTransferSource:
                 items.extend(await self._take(claimed, found, batch_keys, recovered=False))
 
     async def _take(
-        self, name: str, found: RemoteFile, batch_keys: dict[str, dict[str, Any]], recovered: bool
+        self, name: str, found: RemoteFile, batch_keys: dict[tuple[str, str], dict[str, Any]], recovered: bool
     ) -> list[Incoming]:
         data = await self.lifecycle.read(name)
         digest = sha256(data)
@@ -150,7 +152,7 @@ class FileTransferSource:
         name: str,
         digest: str,
         interchange: Interchange | None,
-        batch_keys: dict[str, dict[str, Any]],
+        batch_keys: dict[tuple[str, str], dict[str, Any]],
         recovered: bool,
     ) -> bool:
         """True when the file was seen before and has been archived instead of handed over."""
@@ -161,12 +163,11 @@ class FileTransferSource:
                 # we committed this file and died before archiving it: finish the move, nothing more
                 await self.lifecycle.archive(name)
                 return True
-        keys = [f"{kind}:{value}" for kind, value in self.dedupe.keys(digest, interchange)]
+        keys = self.dedupe.keys(digest, interchange)
         if duplicate is None:
-            for key in keys:
-                if key in batch_keys:  # the same file twice in one poll
-                    kind, value = key.split(":", 1)
-                    duplicate = Duplicate(kind, value, batch_keys[key])
+            for kind, value in keys:
+                if (kind, value) in batch_keys:  # the same file twice in one poll
+                    duplicate = Duplicate(kind, value, batch_keys[kind, value])
                     break
         if duplicate is None:
             record = {

@@ -241,7 +241,6 @@ class Sftp:
         *,
         password: str | None = None,
         client_keys: list[Any] | None = None,
-        passphrase: str | None = None,
         known_hosts: Any = (),
         root: str = "",
         connect_timeout: float = 10.0,
@@ -252,7 +251,6 @@ class Sftp:
         self.host, self.port, self.username = host, port, username
         self.password = password
         self.client_keys = client_keys
-        self.passphrase = passphrase
         self.known_hosts = _known_hosts(known_hosts)
         self.root = root.rstrip("/")
         self.connect_timeout = connect_timeout
@@ -280,7 +278,6 @@ class Sftp:
                 "known_hosts": self.known_hosts,
                 "connect_timeout": self.connect_timeout,
                 "client_keys": self.client_keys,
-                "passphrase": self.passphrase,
                 "config": [],  # only what crossdock's settings say, never the host's ~/.ssh/config
             }
             if self.password is not None:
@@ -490,7 +487,6 @@ def open_transport(settings: LocalSettings | SftpSettings) -> Transport:
         settings.username,
         password=settings.password,
         client_keys=keys,
-        passphrase=settings.key_passphrase,
         known_hosts=known,
         root=settings.root,
         connect_timeout=settings.connect_timeout,

@@ -62,7 +62,3 @@ class PersistentControlNumbers:
         control[kind] = value
         self.state.save()
         return value
-
-    def last(self, kind: str) -> int | None:
-        value = self.state.data["control"].get(kind)
-        return int(value) if value is not None else None
