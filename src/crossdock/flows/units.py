@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ..model import Item, Quantity, UnknownUom
+from ..model.base import plain  # re-exported: flows import it from here
 from .base import FlowContext, FlowError
 
 
@@ -34,8 +34,3 @@ def convert(
     except UnknownUom as exc:
         raise FlowError(str(exc)) from None
     return {"value": plain(converted.value), "uom": target}
-
-
-def plain(value: Decimal) -> str:
-    """2.50 -> '2.5', 24.0 -> '24': Decimal text without exponent or trailing zeros."""
-    return format(value.normalize(), "f")

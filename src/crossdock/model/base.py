@@ -23,6 +23,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def plain(value: Decimal) -> str:
+    """2.50 -> '2.5', 24.0 -> '24': Decimal text without exponent or trailing zeros."""
+    return format(value.normalize(), "f")
+
+
 class CanonicalModel(BaseModel):
     """Strict base: unknown fields are errors, so a partner's typo never passes silently."""
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from ...model.base import plain
 from .control import ControlNumbers
 from .errors import EdiError, GenerationError
 from .schema import ElementDef, Profile, SegmentDef, SetDefinitions
@@ -121,11 +122,9 @@ class GeneratedInterchange:
 
 
 def _fmt_decimal(value: int | float | Decimal) -> str:
-    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    # str() first so a float writes as it reads (0.1, not 0.1000000000000000055...); X12 has no -0
+    text = plain(Decimal(str(value)) if isinstance(value, float) else Decimal(value))
+    return "0" if text == "-0" else text
 
 
 def format_value(value: Value, el: ElementDef | None, component: str | None) -> str:

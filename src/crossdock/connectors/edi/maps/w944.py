@@ -37,6 +37,7 @@ from .common import (
     read_lot,
     ref_value,
     refs,
+    unit_in,
     x12_datetime,
 )
 from .partner import PartnerProfile
@@ -129,8 +130,7 @@ def _group(units: list[list[Seg]], partner: PartnerProfile) -> list[list[list[Se
 def _read_line(body: Body, n: int, unit_loops: list[list[Seg]], partner: PartnerProfile) -> dict[str, Any]:
     first = unit_loops[0]
     w07 = first[0]
-    unit = body.need(w07, 2, "unit of measure")
-    uom = partner.unit_in(unit) if unit else "EA"
+    uom = unit_in(body, w07, 2, partner)
     received = Decimal(0)
     lots = []
     for loop in unit_loops:

@@ -41,6 +41,7 @@ from .common import (
     refs,
     sscc_from_mark,
     sscc_mark,
+    unit_in,
     weight_code,
     x12_datetime,
 )
@@ -240,7 +241,6 @@ def read_units(body: Body, lx: list[Seg], partner: PartnerProfile) -> list[dict[
     for loop in loops(lx, "W12"):
         w = loop[0]
         qty = body.decimal(w, 3, "quantity shipped")
-        unit = body.need(w, 5, "unit of measure")
         lot, expiry = read_lot(body, w.get(9), loop, partner)
         marks = marks_of(body, loop, partner)
         units.append(
@@ -248,7 +248,7 @@ def read_units(body: Body, lx: list[Seg], partner: PartnerProfile) -> list[dict[
                 "seg": w,
                 "loop": loop,
                 "qty": qty,
-                "uom": partner.unit_in(unit) if unit else "EA",
+                "uom": unit_in(body, w, 5, partner),
                 "sku": find_sku(body, w, [(7, 8)], partner),
                 "lot": lot,
                 "expiry": expiry,
