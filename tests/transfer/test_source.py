@@ -354,3 +354,21 @@ async def test_a_file_still_being_written_is_left_until_it_settles(tmp_path: Pat
     await asyncio.sleep(0.25)
     [item] = await source.poll(10)
     assert item.body == interchange_945("HARBOR3PL", "000000400")
+
+
+async def test_a_later_file_of_the_same_name_is_archived_beside_the_first(tmp_path: Path):
+    source = local_source(tmp_path)
+    checked: list[str] = []
+    exists = source.transport.exists
+
+    async def counting_exists(path: str) -> bool:
+        checked.append(path)
+        return await exists(path)
+
+    source.transport.exists = counting_exists  # type: ignore[method-assign]
+    for control in ("000000401", "000000402"):
+        drop(tmp_path, "A.edi", interchange_945("HARBOR3PL", control))
+        await source.commit(await source.poll(10))
+    archive = tree(tmp_path)["archive"]
+    assert len(archive) == 2 and archive[0] == "A.edi" and archive[1].startswith("A~")
+    assert checked == []  # a plain archive lets the move refuse a taken name: no extra round trip

@@ -134,7 +134,9 @@ class InboundLifecycle:
         source = posixpath.join(self.folders.processing, name)
         target = name
         for _ in range(5):
-            if await self.transport.exists(posixpath.join(folder, target)):
+            # the move itself refuses a taken name; only a sidecar needs the name checked first,
+            # or it would overwrite the sidecar of the earlier file of that name
+            if sidecar is not None and await self.transport.exists(posixpath.join(folder, target)):
                 target = _unique(name)  # a file of the same name was finished before: keep both
                 continue
             if sidecar is not None:
@@ -142,7 +144,7 @@ class InboundLifecycle:
             try:
                 await self.transport.move(source, posixpath.join(folder, target))
                 return target
-            except AlreadyExists:  # lost a race for the name: try another
+            except AlreadyExists:  # finished before, or lost a race for the name: keep both
                 target = _unique(name)
         raise TransferError(f"cannot find a free name for {name} in {folder}")
 
