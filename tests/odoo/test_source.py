@@ -204,6 +204,7 @@ async def test_customers_suppliers_and_delivery_addresses_are_partner_events(odo
     assert customer.roles == ["customer"] and customer.address.country == "BE"
     depot = events["Customer 0001 Depot"]
     assert depot.roles == ["ship_to"] and depot.parent_code == customer.code
+    assert "BE" in src.reader.country_codes.values()  # remembered: the next poll does not read it again
     assert any(p.roles == ["supplier"] for p in events.values())
     assert await poll(src) == []
     await src.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from .client import OdooClient
@@ -58,11 +59,14 @@ class RelatedReader:
 
     async def partners(self, ids: set[int]) -> dict[int, Record]:
         partners = await self.records("res.partner", ids, PARTNER_FIELDS)
-        countries = (
-            {m2o_id(p.get("country_id")) for p in partners.values()} - set(self.country_codes) - {None}
-        )
-        for country_id, record in (await self.records("res.country", countries, ["code"])).items():
-            self.country_codes[country_id] = record["code"]
-        for partner in partners.values():
-            partner["country_code"] = self.country_codes.get(m2o_id(partner.get("country_id")))
+        await self.add_country_codes(partners.values())
         return partners
+
+    async def add_country_codes(self, partners: Iterable[Record]) -> None:
+        """Sets each partner's country_code; only countries not seen before are read."""
+        partners = list(partners)
+        missing = {m2o_id(p.get("country_id")) for p in partners} - set(self.country_codes)
+        for country_id, record in (await self.records("res.country", missing, ["code"])).items():
+            self.country_codes[country_id] = record["code"]
+        for partner in partners:
+            partner["country_code"] = self.country_codes.get(m2o_id(partner.get("country_id")))

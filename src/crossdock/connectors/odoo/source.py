@@ -351,13 +351,14 @@ class OdooSource:
         return out
 
     async def _partners(self, records: list[Record]) -> list[Incoming]:
-        parents = await self.reader.partners({m2o_id(r.get("parent_id")) for r in records})
-        countries = await self.reader.records(
-            "res.country", {m2o_id(r.get("country_id")) for r in records}, ["code"]
+        # A parent only gives its code (ref); parents among the records need no read.
+        parents: dict[int, Record] = {r["id"]: r for r in records}
+        parents |= await self.reader.records(
+            "res.partner", {m2o_id(r.get("parent_id")) for r in records} - set(parents), ["ref"]
         )
+        await self.reader.add_country_codes(records)
         out = []
         for record in records:
-            record["country_code"] = countries.get(m2o_id(record.get("country_id")), {}).get("code")
             doc = mapping.partner(record, parents.get(m2o_id(record.get("parent_id"))))
             if doc is not None:
                 out.append(
