@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -168,3 +169,24 @@ def test_cli_needs_a_way_to_log_in(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--root", str(tmp_path)])
     assert result.exit_code == 2
     assert "give --password and/or --authorized-key" in result.output
+
+
+async def test_a_files_control_numbers_are_saved_before_it_is_published(tmp_path: Path) -> None:
+    config = make_config(tmp_path / "x", state_dir=tmp_path / "state")
+    async with TplEmulator(config) as tpl:
+        published: list[tuple[str, int]] = []
+        publish = tpl._publish
+
+        def checking_publish(name: str, text: str) -> None:
+            saved = json.loads((tmp_path / "state" / "tpl-state.json").read_text())
+            published.append((text[90:99], saved["control"]["isa"]))  # ISA13, last ISA saved
+            publish(name, text)
+
+        tpl._publish = checking_publish  # type: ignore[method-assign]
+        sftp = Sftp("127.0.0.1", tpl.port, "hub", client_keys=[CLIENT_KEY], known_hosts=tpl.host_key_line)
+        hub = Hub(sftp, tpl)
+        await hub.send("940_SO0042.edi", hub.interchange("940", sales_order()))
+        await hub.wait_for("997_")
+        assert tpl.advance(120) == ["945_SO0042_000000002.edi"]
+        await sftp.close()
+    assert published == [("000000001", 1), ("000000002", 2)]  # the 997, then the 945

@@ -17,6 +17,8 @@ import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
+from crossdock.sim.wms.clock import iso
+
 if TYPE_CHECKING:
     from .emulator import TplEmulator
 
@@ -79,7 +81,7 @@ class ControlServer:
         }
         if (method, path) in actions:
             files = actions[(method, path)]()
-            return 200, {"now": tpl.state()["now"], "files": files}
+            return 200, {"now": iso(tpl.now), "files": files}  # not state(): it takes the warehouse lock
         if (method, path) == ("POST", "/tpl/faults"):
             return 200, tpl.faults(**data)
         if (method, path) == ("GET", "/tpl/faults"):

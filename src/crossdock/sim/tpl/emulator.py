@@ -313,7 +313,7 @@ class TplEmulator:
         if problems:
             self._answer(ic, entry, withhold, ["TA1"])  # a bad envelope: TA1 R, none of its content is used
             return False
-        self.store.data["interchanges_seen"].append(f"{ic.sender[1].strip()}:{ic.control.strip()}")
+        self.store.data["interchanges_seen"].add(f"{ic.sender[1].strip()}:{ic.control.strip()}")
         kinds = (["TA1"] if ic.ack_requested else []) + ["reject" if reject else self.ack_kind]
         self._answer(ic, entry, withhold, kinds)
         if reject:
@@ -480,14 +480,14 @@ class TplEmulator:
             self._write(name.replace(".edi", "_dup.edi"), text)
 
     def _write(self, name: str, text: str) -> str:
+        """Publish a file, or hold it while the delay fault is on; the caller saves the state after."""
         delay = int(self.store.data["faults"].get("delay_minutes", 0))
         if delay:
             due = _iso(self.now + timedelta(minutes=delay))
             self.store.data["held"].append({"name": name, "text": text, "due": due})
-            self.store.save()
             return name
+        self.store.save()  # the control numbers in `text` are durable before anyone can see them
         self._publish(name, text)
-        self.store.save()
         return name
 
     def _publish(self, name: str, text: str) -> None:

@@ -21,7 +21,7 @@ def _fresh() -> dict[str, Any]:
         "control": {},  # "isa" / "gs" / "st" -> last number handed out
         "event_cursor": 0,  # last WMS event sequence turned into a file
         "inbound": [],  # one entry per claimed file: name, sha256, interchanges, outcome, ack file
-        "interchanges_seen": [],  # "sender:ISA13" of every inbound interchange (TA1 025 on a repeat)
+        "interchanges_seen": set(),  # "sender:ISA13" of every inbound interchange (TA1 025 on a repeat)
         "sent": {},  # GS06 we sent -> {"file", "set_id", "st02", "ack": None | "A" | "E" | "R" | ...}
         "outbound": [],  # names of the files written to outbound/, in order
         "held": [],  # delayed files: {"name", "text", "due"} (due = simulated time, ISO)
@@ -38,15 +38,22 @@ class TplState:
         self.data: dict[str, Any] = _fresh()
         if self.path is not None and self.path.exists():
             self.data.update(json.loads(self.path.read_text(encoding="utf-8")))
+            self.data["interchanges_seen"] = set(self.data["interchanges_seen"])  # looked up per file
 
     def save(self) -> None:
         if self.path is None:
             return
-        atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True))
+        atomic_write(
+            self.path, json.dumps(self.data, indent=1, sort_keys=True, default=sorted)
+        )  # sets sorted
 
 
 class PersistentControlNumbers:
-    """The codec's ControlNumbers protocol over TplState: saved before the number is used."""
+    """The codec's ControlNumbers protocol over TplState.
+
+    A number is recorded in the state, not saved: the emulator saves the state once before it
+    publishes a file carrying the numbers, instead of once per number.
+    """
 
     def __init__(self, state: TplState, start: int = 1) -> None:
         self.state = state
@@ -60,5 +67,4 @@ class PersistentControlNumbers:
         if value > MAXIMUM[kind]:
             raise ControlNumberExhausted(f"{kind} control numbers are exhausted")
         control[kind] = value
-        self.state.save()
         return value
