@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,10 @@ from crossdock.connectors.edi import (
 from crossdock.connectors.edi.acks import acknowledgment_sets, set_status, settings_for_reply
 from crossdock.connectors.edi.maps import MapError, PartnerProfile, get_map, load_partner
 from crossdock.connectors.edi.model import Interchange, TransactionSet
-from crossdock.connectors.transfer.transport import atomic_write
+from crossdock.connectors.transfer.transport import atomic_write, is_temporary
 from crossdock.model import ReturnAuthorization
 from crossdock.sim.wms import WmsConfig, WmsServer
+from crossdock.sim.wms.clock import iso, parse_iso
 
 from ..http import check_loopback
 from . import faults as fault_rules
@@ -72,10 +73,6 @@ class TplConfig:
     speed: float = 0.0  # simulated minutes per wall-clock second; 0: time moves only with advance()
     control_port: int | None = None  # HTTP control API (control.py); None: in-process API only
     control_token: str = "crossdock-tpl-key"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _unique(folder: Path, name: str) -> Path:
@@ -219,7 +216,7 @@ class TplEmulator:
             orders = {k: o["status"] for k, o in wh.state["orders"].items()}
             notices = {k: n["status"] for k, n in wh.state["notices"].items()}
         return {
-            "now": _iso(self.now),
+            "now": iso(self.now),
             "control_numbers": dict(data["control"]),
             "inbound": list(data["inbound"]),
             "outbound": list(data["outbound"]),
@@ -248,7 +245,7 @@ class TplEmulator:
         processing = inbound / "processing"
         results = [self._guarded(p) for p in sorted(processing.iterdir()) if p.is_file()]  # crash leftovers
         for path in sorted(inbound.iterdir()):
-            if not path.is_file() or path.name.startswith(".") or path.name.endswith(".part"):
+            if not path.is_file() or is_temporary(path.name):
                 continue  # hidden and .part files are uploads in progress
             claimed = _unique(processing, path.name)
             try:
@@ -279,7 +276,7 @@ class TplEmulator:
         entry: dict[str, Any] = {
             "file": path.name,
             "sha256": hashlib.sha256(data).hexdigest(),
-            "received_at": _iso(self.now),
+            "received_at": iso(self.now),
             "interchanges": [],
             "acks": [],
             "created": [],
@@ -444,9 +441,7 @@ class TplEmulator:
                 return
             set_id, document, reference = found
             segments = get_map(set_id).to_x12(document, self.partner)
-            when = datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00")).astimezone(
-                self.partner.zone
-            )
+            when = parse_iso(event["occurred_at"]).astimezone(self.partner.zone)
             gen = generate_interchange(
                 PARTNER_ID,
                 self.envelope,
@@ -483,7 +478,7 @@ class TplEmulator:
         """Publish a file, or hold it while the delay fault is on; the caller saves the state after."""
         delay = int(self.store.data["faults"].get("delay_minutes", 0))
         if delay:
-            due = _iso(self.now + timedelta(minutes=delay))
+            due = iso(self.now + timedelta(minutes=delay))
             self.store.data["held"].append({"name": name, "text": text, "due": due})
             return name
         self.store.save()  # the control numbers in `text` are durable before anyone can see them
@@ -495,7 +490,7 @@ class TplEmulator:
         self.store.data["outbound"].append(name)
 
     def _release(self) -> None:
-        now = _iso(self.now)
+        now = iso(self.now)
         due = [h for h in self.store.data["held"] if h["due"] <= now]
         if not due:
             return

@@ -23,6 +23,7 @@ from crossdock.model import (
 )
 from crossdock.model.base import Document
 from crossdock.sim.wms.carriers import SCAC
+from crossdock.sim.wms.clock import iso, parse_iso
 
 # the WMS's adjustment codes -> canonical reasons (as in connectors/wms/profiles/crossdock.yaml)
 REASONS = {
@@ -39,7 +40,7 @@ WMS_CODE_BY_SCAC = {scac: code for code, scac in SCAC.items()}
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+    return iso(moment) if moment else None
 
 
 def _day(moment: datetime | None) -> str | None:
@@ -48,11 +49,7 @@ def _day(moment: datetime | None) -> str | None:
 
 def _utc(text: str | None) -> datetime | None:
     """WMS times ("...Z") and dates ("2027-06-01", taken as midnight UTC) as aware datetimes."""
-    if not text:
-        return None
-    if len(text) == 10:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    return parse_iso(text) if text else None
 
 
 def _carrier(order: SalesOrder, partner: PartnerProfile) -> dict[str, str]:
