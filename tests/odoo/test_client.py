@@ -93,9 +93,19 @@ async def test_unreachable_server_is_transient_and_retried(unused_tcp_port):
     client = OdooClient(
         f"http://127.0.0.1:{unused_tcp_port}", DB, LOGIN, PASSWORD, transport="xml-rpc", retries=2
     )
+    attempts = 0
+    post = client.http.post
+
+    async def counted(*args, **kwargs):
+        nonlocal attempts
+        attempts += 1
+        return await post(*args, **kwargs)
+
+    client.http.post = counted
     with pytest.raises(OdooTransientError) as caught:
         await client.connect()
     assert caught.value.retryable and "cannot connect" in str(caught.value)
+    assert attempts == client.retries + 1  # the version probe is retried like any call
     await client.close()
 
 

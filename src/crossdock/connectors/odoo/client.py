@@ -4,20 +4,21 @@
 - One pooled HTTP connection (keep-alive) for every call.
 - Reads in pages with an explicit field list; writes and creates in chunks.
 - A token-bucket rate limit, and retries with backoff for errors where retrying can help:
-  any call the server provably never received, and reads whatever the error.
+  any call the server provably never received (connecting included), and reads whatever the error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from ...config import RetryPolicy
+from ...core.retry import backoff_seconds
 from .errors import OdooAuthError, OdooTransientError
 from .transports import TRANSPORTS, Json2, JsonRpc, XmlRpc
 from .versions import OdooVersion, parse_version
@@ -35,6 +36,8 @@ READ_METHODS = frozenset(
         "read_group",
     }
 )
+# 0.1 s, doubling, at most 5 s, +-20 %: short, since an Odoo call is retried within one delivery.
+BACKOFF = RetryPolicy(base_delay=0.1, multiplier=2.0, max_delay=5.0, jitter=0.2)
 
 
 class RateLimit:
@@ -92,24 +95,29 @@ class OdooClient:
 
     async def connect(self) -> OdooClient:
         """Find the version, pick the transport, check the credentials (OdooAuthError if wrong)."""
-        self.version = await self._detect_version()
+        self.version = await self._retrying(self._detect_version, idempotent=True)
         name = self.preferred
         if name == "auto":
             name = "json-2" if self.version.major >= 19 else "json-rpc"
         if name not in TRANSPORTS:
             raise ValueError(f"unknown Odoo transport {name!r}; use auto, {', '.join(TRANSPORTS)}")
-        self.transport = TRANSPORTS[name](self.http, self.db, self.login, self.secret)
-        self.calls += 1
         try:
-            await self.transport.authenticate()
+            await self._authenticate(TRANSPORTS[name](self.http, self.db, self.login, self.secret))
         except OdooAuthError:
             if self.preferred != "auto" or name != "json-2":
                 raise
             # JSON-2 takes API keys only; a password still works over JSON-RPC on 19.0.
-            self.transport = JsonRpc(self.http, self.db, self.login, self.secret)
-            self.calls += 1
-            await self.transport.authenticate()
+            await self._authenticate(JsonRpc(self.http, self.db, self.login, self.secret))
         return self
+
+    async def _authenticate(self, transport: XmlRpc | JsonRpc | Json2) -> None:
+        self.transport = transport
+
+        async def send() -> None:
+            self.calls += 1
+            await transport.authenticate()
+
+        await self._retrying(send, idempotent=True)
 
     async def _detect_version(self) -> OdooVersion:
         self.calls += 1
@@ -138,20 +146,28 @@ class OdooClient:
         """One Odoo method. `params` in the method's own order (see transports.py)."""
         if self.transport is None:
             await self.connect()
-        idempotent = method in READ_METHODS
+
+        async def send() -> Any:
+            await self.limit.wait()
+            self.calls += 1
+            return await self.transport.execute(
+                model, method, None if ids is None else list(ids), params or {}, context or {}
+            )
+
+        return await self._retrying(send, idempotent=method in READ_METHODS)
+
+    async def _retrying(self, send: Callable[[], Awaitable[Any]], idempotent: bool) -> Any:
+        """`send()`, retried with backoff up to `retries` times while retrying can help: a request
+        that may have reached Odoo is repeated only when it is idempotent."""
         attempt = 0
         while True:
             attempt += 1
-            await self.limit.wait()
-            self.calls += 1
             try:
-                return await self.transport.execute(
-                    model, method, None if ids is None else list(ids), params or {}, context or {}
-                )
+                return await send()
             except OdooTransientError as exc:
                 if attempt > self.retries or (exc.sent and not idempotent):
                     raise
-                await asyncio.sleep(min(5.0, 0.1 * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2))
+                await asyncio.sleep(backoff_seconds(BACKOFF, attempt))
 
     # ---- the ORM surface, batched -------------------------------------------------------
     async def search(
