@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crossdock.connectors.base import Delivery, PermanentError, Sink, TransientError
+from crossdock.connectors.base import Delivery, PermanentError, TransientError
 from crossdock.connectors.transfer.sink import FileTransferSink, FileTransferSinkOptions
 from crossdock.core.cursors import Cursors
 
@@ -58,8 +58,7 @@ def names(folder: Path) -> list[str]:
 
 async def test_the_same_key_never_uploads_twice(tmp_path: Path, sftp_server, host_key_line: str, store):
     content = interchange_945("CROSSDOCK", "000000501")
-    sink: Sink = sftp_sink(tmp_path / "work", sftp_server.port, host_key_line)
-    assert isinstance(sink, FileTransferSink)
+    sink = sftp_sink(tmp_path / "work", sftp_server.port, host_key_line)
     sink.bind(store)
     first = await sink.deliver(delivery("order:SO0042:940", "940_SO0042.edi", content))
     assert first.acknowledged is False  # uploaded, not yet confirmed by the partner (997 comes later)

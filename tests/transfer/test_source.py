@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from crossdock.config import parse_config
-from crossdock.connectors.base import Source
 from crossdock.connectors.transfer.source import FileTransferSource, FileTransferSourceOptions
 from crossdock.connectors.transfer.transport import Sftp, TransferError
 from crossdock.core.runtime import Runtime
@@ -41,11 +40,6 @@ def tree(root: Path) -> dict[str, list[str]]:
         sub or "inbox": sorted(p.name for p in (folder / sub).iterdir() if p.is_file())
         for sub in ("", "processing", "archive", "error")
     }
-
-
-def test_the_source_implements_the_protocol(tmp_path: Path):
-    source: Source = local_source(tmp_path)
-    assert source.name == "harbor-files" and source.exhausted is False
 
 
 async def test_inbox_processing_archive(tmp_path: Path):
