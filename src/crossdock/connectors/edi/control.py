@@ -42,6 +42,3 @@ class InMemoryControlNumbers:
             raise ControlNumberExhausted(f"{kind} control numbers for {partner_id!r} are exhausted")
         self._last[key] = value
         return value
-
-    def last(self, partner_id: str, kind: str) -> int | None:
-        return self._last.get((partner_id, kind))

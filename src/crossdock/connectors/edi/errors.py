@@ -156,14 +156,6 @@ class EdiError:
         return text
 
 
-class EdiSyntaxError(ValueError):
-    """Raised when data cannot be read at all (no envelope, truncated ISA...)."""
-
-    def __init__(self, errors: list[EdiError]):
-        self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
-
-
 class GenerationError(ValueError):
     """Raised when the generator is asked to write something that would not validate."""
 

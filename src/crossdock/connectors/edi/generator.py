@@ -156,10 +156,9 @@ def format_value(value: Value, el: ElementDef | None, component: str | None) -> 
 
 
 class _Writer:
-    def __init__(self, settings: EnvelopeSettings, profile: Profile | None):
+    def __init__(self, settings: EnvelopeSettings):
         self.settings = settings
         self.delims = settings.delimiters
-        self.profile = profile
         d = self.delims
         # the repetition separator is only a delimiter from 5010 on (4010 writes "U" in ISA11)
         used = [d.element, d.component, d.segment] + ([d.repetition] if settings.release != "004010" else [])
@@ -246,7 +245,7 @@ def generate_interchange(
         if fid is None:
             raise GenerationError(f"transaction set {s.set_id} is not supported")
         by_fid.setdefault(fid, []).append(s)
-    w = _Writer(settings, profile)
+    w = _Writer(settings)
     definitions = SetDefinitions(profile)
     isa13 = control_numbers.next(partner_id, "isa")
     w.lines.append(settings.delimiters.element.join(isa_segment(settings, isa13, now)))  # padded, fixed width
@@ -312,7 +311,7 @@ def generate_ta1_interchange(
     """An interchange that carries only a TA1 (no GS/GE)."""
     _check_settings(settings)
     now = now or datetime.now()
-    w = _Writer(settings, None)
+    w = _Writer(settings)
     isa13 = control_numbers.next(partner_id, "isa")
     w.lines.append(settings.delimiters.element.join(isa_segment(settings, isa13, now)))
     w.segment(["TA1", *ta1], None)

@@ -44,7 +44,7 @@ class EdiSink:
         self.memory.bind(store)
 
     def _interchange(self, delivery: Delivery) -> dict:
-        document_class = next((c for t, c in EVENT_TYPES.items() if t == delivery.action), None)
+        document_class = EVENT_TYPES.get(delivery.action)
         if document_class is None:
             raise PermanentError(f"EDI cannot send {delivery.action!r}")
         try:

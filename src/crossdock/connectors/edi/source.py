@@ -92,10 +92,10 @@ class EdiSource:
         text = item.body if isinstance(item.body, str) else str(item.body)
         doc = read(text, self.options.policy, self.partner.raw)
         file = item.meta["file"]
-        if doc.policy.strict and doc.envelope_errors():
-            first = doc.envelope_errors()[0]
+        envelope_errors = doc.envelope_errors() if doc.policy.strict else []
+        if envelope_errors:
             await self._reply(doc, item)
-            refused = self._refused(item, "x12", f"{file}: interchange rejected: {first}")
+            refused = self._refused(item, "x12", f"{file}: interchange rejected: {envelope_errors[0]}")
             item.meta["rejection"] = refused.meta["rejection"]
             return [refused]
         await self._reply(doc, item)

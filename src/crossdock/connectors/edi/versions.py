@@ -21,10 +21,6 @@ SUPPORTED_RELEASES = ("004010", "005010")
 ENVELOPE_VERSIONS = {"004010": "00401", "005010": "00501"}
 
 
-def functional_id(set_id: str) -> str | None:
-    return FUNCTIONAL_IDS.get(set_id)
-
-
 def release_of(gs08: str) -> str | None:
     """Map a GS08 label to the definition release to use, or None when unsupported.
 
