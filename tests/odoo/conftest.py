@@ -26,36 +26,6 @@ class Odoo(OdooPerson):
         self.url = self.server.url
         super().__init__(self.url, DB, PASSWORD)
 
-    def sale(self, lines: list[tuple[str, float]], customer: int = 1) -> tuple[int, str]:
-        partner = self.x("res.partner", "search", [["name", "=", f"Customer {customer:04d} SA"]])[0]
-        order = self.x(
-            "sale.order",
-            "create",
-            {
-                "partner_id": partner,
-                "order_line": [
-                    [0, 0, {"product_id": self.product(code), "product_uom_qty": qty}] for code, qty in lines
-                ],
-            },
-        )
-        self.x("sale.order", "action_confirm", [order])
-        return order, self.x("sale.order", "read", [order], ["name"])[0]["name"]
-
-    def purchase(self, lines: list[tuple[str, float]]) -> tuple[int, str]:
-        partner = self.x("res.partner", "search", [["name", "ilike", "Supplier"]], limit=1)[0]
-        order = self.x(
-            "purchase.order",
-            "create",
-            {
-                "partner_id": partner,
-                "order_line": [
-                    [0, 0, {"product_id": self.product(code), "product_qty": qty}] for code, qty in lines
-                ],
-            },
-        )
-        self.x("purchase.order", "button_confirm", [order])
-        return order, self.x("purchase.order", "read", [order], ["name"])[0]["name"]
-
     def deliver_all(self, picking_id: int) -> None:
         """Ship everything that was ordered, as a person validating in the UI would."""
         if self.major == 16:

@@ -52,7 +52,7 @@ def line(n: int, sku: str, qty: str, **extra) -> dict:
 
 
 async def test_partial_shipment_with_lots_serials_package_and_tracking_leaves_a_backorder(odoo, sink):
-    order, name = odoo.sale([("SKU00001", 10), ("SKU00002", 20), ("SKU00003", 2)])
+    order, name = odoo.sell_order([("SKU00001", 10), ("SKU00002", 20), ("SKU00003", 2)])
     first = shipment(
         f"A-{name}",
         name,
@@ -114,7 +114,7 @@ async def test_partial_shipment_with_lots_serials_package_and_tracking_leaves_a_
 
 
 async def test_final_short_shipment_cancels_the_rest(odoo, sink):
-    order, name = odoo.sale([("SKU00001", 10)])
+    order, name = odoo.sell_order([("SKU00001", 10)])
     [outcome] = await sink.deliver_many([shipment(f"S-{name}", name, [line(1, "SKU00001", "7")], final=True)])
     assert outcome.detail["backorder"] is None
     assert [p["state"] for p in odoo.pickings(name)] == ["done"]
@@ -139,7 +139,7 @@ async def test_final_short_shipment_cancels_the_rest(odoo, sink):
     ],
 )
 async def test_bad_confirmations_are_refused_and_nothing_is_half_applied(odoo, sink, lines, reason):
-    _, name = odoo.sale([("SKU00001", 3), ("SKU00002", 2)])
+    name = odoo.sell([("SKU00001", 3), ("SKU00002", 2)])
     before = odoo.x(
         "stock.move.line",
         "search_read",
@@ -160,7 +160,7 @@ async def test_bad_confirmations_are_refused_and_nothing_is_half_applied(odoo, s
 
 
 async def test_a_batch_applies_each_document_once_and_isolates_failures(odoo, sink):
-    orders = [odoo.sale([("SKU00004", 2)])[1] for _ in range(4)]
+    orders = [odoo.sell([("SKU00004", 2)]) for _ in range(4)]
     batch = [shipment(f"M-{n}", n, [line(1, "SKU00004", "2")], final=True) for n in orders]
     batch.append(shipment("M-dup", orders[0], [line(1, "SKU00004", "1")]))  # same order twice in one batch
     batch.append(shipment("M-unknown", "S99999", [line(1, "SKU00004", "1")]))
@@ -187,7 +187,7 @@ async def test_without_batch_transfers_each_picking_is_written_alone(odoo):
     sink = OdooSink(
         "odoo", OdooSinkOptions(url=odoo.url, db=DB, login=LOGIN, secret=secret, batch_transfers="never")
     )
-    orders = [odoo.sale([("SKU00004", 1)])[1] for _ in range(3)]
+    orders = [odoo.sell([("SKU00004", 1)]) for _ in range(3)]
     await sink.client.connect()
     await sink.writer.fields("stock.picking")
     calls = sink.client.calls
@@ -201,7 +201,7 @@ async def test_without_batch_transfers_each_picking_is_written_alone(odoo):
 
 
 async def test_receipt_with_lots_expiry_and_over_receipt(odoo, sink):
-    _, po = odoo.purchase([("SKU00001", 10), ("SKU00002", 5)])
+    po = odoo.buy([("SKU00001", 10), ("SKU00002", 5)])
     receipt_name = odoo.pickings(po)[0]["name"]
     [outcome] = await sink.deliver_many(
         [
@@ -291,7 +291,7 @@ async def test_unknown_action_is_refused(sink):
 
 
 async def test_tracking_updates_reach_the_delivery_once(odoo, sink):
-    _, name = odoo.sale([("SKU00001", 1)])
+    name = odoo.sell([("SKU00001", 1)])
     manifest = delivery(
         "shipment.manifested",
         {
@@ -334,7 +334,7 @@ async def test_tracking_updates_reach_the_delivery_once(odoo, sink):
 
 
 async def test_return_receipt_puts_goods_back(odoo, sink):
-    _, name = odoo.sale([("SKU00001", 4)])
+    name = odoo.sell([("SKU00001", 4)])
     [picking] = odoo.pickings(name)
     odoo.deliver_all(picking["id"])
     before = odoo.on_hand("SKU00001")

@@ -37,7 +37,7 @@ async def poll(src: OdooSource):
 
 
 async def test_confirmed_order_is_released_with_its_picking(odoo, tmp_path):
-    _, name = odoo.sale([("SKU00001", 5), ("SKU00002", 3)], customer=2)
+    name = odoo.sell([("SKU00001", 5), ("SKU00002", 3)], "Customer 0002 SA")
     src = source(odoo, streams=["orders"])
     released = [e for e in of_type(await poll(src), "order.released") if e["data"]["order_id"] == name]
     assert len(released) == 1
@@ -61,7 +61,7 @@ async def test_cursor_survives_a_restart_and_the_inbox_absorbs_the_overlap(odoo,
     store = open_store(config.store.url)
     runtime = Runtime(config, store=store, sources=[], sinks={})
     first = source(odoo, store, streams=["orders"], overlap_seconds=600)
-    _, name = odoo.sale([("SKU00004", 2)])
+    name = odoo.sell([("SKU00004", 2)])
     report = await runtime.ingest(await poll(first))
     assert name in {m for m in _released(runtime, report.accepted)}
     assert await poll(first) == []  # inside the overlap margin and already seen: skipped at the source
@@ -70,7 +70,7 @@ async def test_cursor_survives_a_restart_and_the_inbox_absorbs_the_overlap(odoo,
         odoo, store, streams=["orders"], overlap_seconds=0
     )  # a restart: the cursor comes from the store
     assert second.marks == {} and second._since("orders") > "1970"
-    _, later = odoo.sale([("SKU00004", 1)])
+    later = odoo.sell([("SKU00004", 1)])
     report = await runtime.ingest(await poll(second))
     assert _released(runtime, report.accepted) == [later]
     assert name in [_key_order(runtime, message_id) for message_id, _ in report.duplicates]
@@ -95,7 +95,7 @@ def _key_order(runtime, message_id: int) -> str:
 
 
 async def test_purchase_becomes_an_expected_receipt(odoo):
-    _, po = odoo.purchase([("SKU00001", 40), ("SKU00002", 10)])
+    po = odoo.buy([("SKU00001", 40), ("SKU00002", 10)])
     src = source(odoo, streams=["incoming"])
     [event] = [e for e in of_type(await poll(src), "receipt.expected") if e["data"]["purchase_order"] == po]
     receipt = ExpectedReceipt.model_validate(event["data"])
@@ -105,7 +105,7 @@ async def test_purchase_becomes_an_expected_receipt(odoo):
 
 
 async def test_return_of_a_delivery_becomes_a_return_authorization(odoo):
-    _, name = odoo.sale([("SKU00001", 4)])
+    name = odoo.sell([("SKU00001", 4)])
     [picking] = odoo.pickings(name)
     odoo.deliver_all(picking["id"])
     wizard_values = {"picking_id": picking["id"]}
@@ -177,7 +177,7 @@ async def test_automation_webhook_wakes_the_poller(odoo):
             ],
         },
     )
-    _, name = await asyncio.to_thread(odoo.sale, [("SKU00001", 1)])
+    name = await asyncio.to_thread(odoo.sell, [("SKU00001", 1)])
     for _ in range(200):  # the post arrives on the receiver's own loop
         if src.hints:
             break

@@ -13,7 +13,7 @@ from .conftest import API_KEY, DB, LOGIN, PASSWORD
 
 
 async def test_orders_flow_out_and_confirmations_flow_back(odoo, tmp_path):
-    _, name = odoo.sale([("SKU00001", 3), ("SKU00004", 2)], customer=3)
+    name = odoo.sell([("SKU00001", 3), ("SKU00004", 2)], "Customer 0003 SA")
     secret = API_KEY if odoo.major >= 19 else PASSWORD
     config = parse_config(f"""
 store: {{url: "sqlite:///{tmp_path / "cd.db"}"}}

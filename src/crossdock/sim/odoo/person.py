@@ -23,6 +23,12 @@ class OdooPerson:
 
     def sell(self, lines: list[tuple[str, float]], customer: str = "Customer 0001 SA") -> str:
         """A confirmed sale order; its name."""
+        return self.sell_order(lines, customer)[1]
+
+    def sell_order(
+        self, lines: list[tuple[str, float]], customer: str = "Customer 0001 SA"
+    ) -> tuple[int, str]:
+        """A confirmed sale order; its id and name."""
         partner = self.x("res.partner", "search", [["name", "=", customer]])[0]
         products = self.products([code for code, _ in lines])
         order = self.x(
@@ -36,10 +42,10 @@ class OdooPerson:
             },
         )
         self.x("sale.order", "action_confirm", [order])
-        return self.x("sale.order", "read", [order], ["name"])[0]["name"]
+        return order, self.x("sale.order", "read", [order], ["name"])[0]["name"]
 
     def buy(self, lines: list[tuple[str, float]]) -> str:
-        """A confirmed purchase order; its name."""
+        """A confirmed purchase order from the first supplier; its name."""
         supplier = self.x("res.partner", "search", [["name", "like", "Supplier"]], limit=1)[0]
         products = self.products([code for code, _ in lines])
         order = self.x(
