@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from crossdock.connectors.edi import read
+from crossdock.connectors.edi.maps import load_partner
+from crossdock.sim.tpl import translate
 
 from .hub import Hub, sales_order
 
@@ -119,3 +121,9 @@ async def test_a_business_error_is_acknowledged_but_recorded(hub: Hub) -> None:
 
 TRACKING = ["1ZX4Y9A20381590839", "1ZX4Y9A20390996036"]
 SERIALS = ["SN-00003-001", "SN-00003-002"]
+
+
+def test_every_service_level_of_the_wms_profile_reaches_the_warehouse() -> None:
+    partner = load_partner("generic-3pl")
+    order = sales_order().model_copy(update={"service_level": "freight"})
+    assert translate.order_body(order, partner)["carrier"]["service"] == "FREIGHT"  # not GROUND

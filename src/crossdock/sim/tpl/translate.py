@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crossdock.connectors.edi.maps import PartnerProfile
+from crossdock.connectors.wms.profile import load_profile
 from crossdock.model import (
     ExpectedReceipt,
     InventoryAdjustment,
@@ -25,17 +26,10 @@ from crossdock.model.base import Document
 from crossdock.sim.wms.carriers import SCAC
 from crossdock.sim.wms.clock import iso, parse_iso
 
-# the WMS's adjustment codes -> canonical reasons (as in connectors/wms/profiles/crossdock.yaml)
-REASONS = {
-    "CC": "cycle_count",
-    "DM": "damaged",
-    "EX": "expired",
-    "FD": "found",
-    "LS": "lost",
-    "QH": "quality_hold",
-}
-# canonical service level -> the WMS's carrier service
-SERVICES = {"ground": "GROUND", "two_day": "2DAY", "next_day": "NEXT_DAY", "same_day": "EXPRESS"}
+# code lists from the bundled WMS profile the emulated warehouse speaks, so the two cannot drift
+_CODE_LISTS = load_profile("crossdock").profile.code_lists
+REASONS: dict[str, str] = _CODE_LISTS["reason"]  # the WMS's adjustment codes -> canonical reasons
+SERVICES: dict[str, str] = _CODE_LISTS["service_level"]  # canonical service level -> the WMS's
 WMS_CODE_BY_SCAC = {scac: code for code, scac in SCAC.items()}
 
 
