@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from .warehouse import CONTINUOUS_UOMS, DIM_TO_CM, WEIGHT_TO_KG
+from .warehouse import DIM_TO_CM, WEIGHT_TO_KG, is_continuous
 
 FILL = Decimal("0.85")  # packers never fill a box to the last cm3
 DEFAULT_UNIT_CM3 = Decimal(1000)
@@ -103,7 +103,7 @@ def cartonize(rows: list[dict], items: dict[str, dict]) -> list[dict]:
     for row in loose:
         item = items[row["sku"]]
         unit_cm3, unit_kg = _unit(item)
-        continuous = item["base_uom"].upper() in CONTINUOUS_UOMS
+        continuous = is_continuous(item)
         remaining = row["qty"]
         serials = list(row["serials"])
         while remaining > 0:

@@ -11,7 +11,16 @@ from .clock import iso, parse_iso
 from .errors import unprocessable
 from .orders import finish_cancel, release_work, set_status
 from .sscc import make_sscc
-from .warehouse import DAMAGE_BIN, PACK_STATION, QUARANTINE_BIN, REFURB_BIN, RTV_BIN, STORAGE_BINS, Warehouse
+from .warehouse import (
+    DAMAGE_BIN,
+    PACK_STATION,
+    QUARANTINE_BIN,
+    REFURB_BIN,
+    RTV_BIN,
+    STORAGE_BINS,
+    Warehouse,
+    is_continuous,
+)
 
 MAX_TASKS_PER_ADVANCE = 200_000
 
@@ -193,7 +202,7 @@ def pick_and_pack(wh: Warehouse, order: dict) -> None:
         quant = wh.quant(alloc["quant"])
         item = wh.state["items"][quant["sku"]]
         qty = alloc["qty"]
-        continuous = qty != qty.to_integral_value() or item["base_uom"].upper() in ("KG", "G", "LB", "L")
+        continuous = qty != qty.to_integral_value() or is_continuous(item)
         got = qty
         if alloc["quant"] not in rerouted and wh.rng.random() < wh.cfg("short_pick_rate"):
             # the bin holds less than the book says: book the loss, send the picker to the next bin
@@ -419,10 +428,6 @@ def _vary(wh: Warehouse, qty: Decimal, continuous: bool) -> Decimal:
     return delta
 
 
-def _continuous(item: dict) -> bool:
-    return item["base_uom"].upper() in ("KG", "G", "LB", "OZ", "L", "ML", "M")
-
-
 def receive(wh: Warehouse, notice: dict) -> None:
     if notice["kind"] == "RETURN":
         receive_return(wh, notice)
@@ -431,7 +436,7 @@ def receive(wh: Warehouse, notice: dict) -> None:
     today = wh.clock.now.date()
     for line in notice["lines"]:
         item = wh.state["items"][line["sku"]]
-        continuous = _continuous(item)
+        continuous = is_continuous(item)
         expected = line["expected"]
         roll = wh.rng.random()
         if roll < wh.cfg("over_receipt_rate"):
@@ -627,7 +632,7 @@ def cycle_count(
         if wh.rng.random() >= wh.cfg("cycle_count_variance_rate"):
             continue
         item = wh.state["items"][quant["sku"]]
-        if _continuous(item):
+        if is_continuous(item):
             delta = Decimal(wh.rng.choice((-1, 1))) * Decimal(wh.rng.randint(1, 500)) / 1000
         else:
             delta = Decimal(wh.rng.choice((-3, -2, -1, 1, 2)))

@@ -30,6 +30,12 @@ DIM_TO_CM = {"cm": Decimal(1), "mm": Decimal("0.1"), "m": Decimal(100), "in": De
 # base units that are measured rather than counted: only these accept fractional quantities
 CONTINUOUS_UOMS = {"KG", "G", "LB", "OZ", "L", "ML", "M", "CM", "M2", "M3"}
 
+
+def is_continuous(item: dict) -> bool:
+    """Whether the item's base unit is measured (fractions allowed) rather than counted."""
+    return item["base_uom"].upper() in CONTINUOUS_UOMS
+
+
 STORAGE_BINS = [f"{a}-{b:02d}-{lvl}" for a in "ABCD" for b in range(1, 13) for lvl in (1, 2, 3)]
 PACK_STATION = "PACK-01"
 DAMAGE_BIN = "DAMAGE-01"
@@ -218,7 +224,7 @@ class Warehouse:
 
     def to_base(self, item: dict, qty: Decimal, uom: str, field: str) -> Decimal:
         base = qty * self.factor(item, uom, field)
-        if item["base_uom"].upper() not in CONTINUOUS_UOMS and base != base.to_integral_value():
+        if not is_continuous(item) and base != base.to_integral_value():
             raise unprocessable(
                 "FRACTIONAL_QUANTITY", f"{qty} {uom} is {base} {item['base_uom']}: not a whole number", field
             )
