@@ -9,6 +9,7 @@ import pytest
 from crossdock.connectors.base import Delivery, Outcome, PermanentError
 from crossdock.connectors.odoo.sink import OdooSink, OdooSinkOptions
 from crossdock.model import InventoryAdjustment
+from crossdock.sim.odoo.versions import personality
 
 from .conftest import API_KEY, DB, LOGIN, PASSWORD
 
@@ -353,7 +354,7 @@ async def test_return_receipt_puts_goods_back(odoo, sink):
         odoo.x("stock.return.picking.line", "write", lines, {"quantity": 3})
     action = odoo.x(
         "stock.return.picking",
-        "create_returns" if odoo.major <= 17 else "action_create_returns",
+        personality(odoo.version).return_method,
         [wizard],
         context=context,
     )

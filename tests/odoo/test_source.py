@@ -9,6 +9,7 @@ import pytest
 from crossdock.connectors.odoo.source import OdooSource, OdooSourceOptions
 from crossdock.core.store import open_store
 from crossdock.model import ExpectedReceipt, Item, ReturnAuthorization, SalesOrder
+from crossdock.sim.odoo.versions import personality
 
 from .conftest import API_KEY, DB, LOGIN, PASSWORD
 
@@ -121,8 +122,7 @@ async def test_return_of_a_delivery_becomes_a_return_authorization(odoo):
             "product_return_moves"
         ]
         odoo.x("stock.return.picking.line", "write", lines, {"quantity": 2})
-    method = "create_returns" if odoo.major <= 17 else "action_create_returns"
-    odoo.x("stock.return.picking", method, [wizard], context=context)
+    odoo.x("stock.return.picking", personality(odoo.version).return_method, [wizard], context=context)
     src = source(odoo, streams=["incoming"])
     [event] = [e for e in of_type(await poll(src), "return.authorized") if e["data"]["order_id"] == name]
     rma = ReturnAuthorization.model_validate(event["data"])

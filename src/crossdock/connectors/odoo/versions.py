@@ -26,26 +26,6 @@ class OdooVersion:
     def package_model(self) -> str:
         return "stock.quant.package" if self.major <= 18 else "stock.package"
 
-    @property
-    def return_method(self) -> str:
-        return "create_returns" if self.major <= 17 else "action_create_returns"
-
-    @property
-    def order_line_uom(self) -> str:
-        return "product_uom" if self.major <= 18 else "product_uom_id"
-
-    @property
-    def confirmed_sale_states(self) -> list[str]:
-        return ["sale", "done"] if self.major <= 16 else ["sale"]
-
-    @property
-    def confirmed_purchase_states(self) -> list[str]:
-        return ["purchase", "done"] if self.major <= 18 else ["purchase"]
-
-    @property
-    def has_name_get(self) -> bool:
-        return self.major <= 17
-
 
 def parse_version(info: dict) -> OdooVersion:
     """From common.version() or /web/version; SaaS builds say 'saas~17.2+e'."""
