@@ -292,7 +292,7 @@ def register_generic(reg: Registry) -> None:
         "read_group": Method(read_group, "model"),
         "check_access_rights": Method(check_access_rights, "model"),
     }
-    if major <= 17:
+    if reg.p.has_name_get:
         generic["name_get"] = Method(name_get, "record")
     if major >= 18:
         generic["has_access"] = Method(has_access, "model")

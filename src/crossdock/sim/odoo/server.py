@@ -15,9 +15,6 @@ from .service import Service
 class _Handler(QuietHandler):
     server: _HTTPServer
 
-    def _body(self) -> bytes:
-        return self.read_body()
-
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> None:
@@ -40,7 +37,7 @@ class _Handler(QuietHandler):
     def _route(self, http_method: str) -> None:
         service = self.server.service
         path = self.path.split("?", 1)[0]
-        body = self._body() if http_method == "POST" else b""
+        body = self.read_body() if http_method == "POST" else b""
         major = service.db.p.major
         if path.startswith("/xmlrpc/") and http_method == "POST":
             parts = path.strip("/").split("/")

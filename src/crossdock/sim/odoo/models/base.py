@@ -255,14 +255,5 @@ def model_id(env: Env, model: str) -> int:
     return next(iter(env.store.table("ir.model").lookup("model", model)))
 
 
-def field_ids(env: Env, model: str, names: list[str]) -> list[int]:
-    mid = model_id(env, model)
-    out = []
-    for fid in env.store.table("ir.model.fields").lookup("model_id", mid):
-        if env.row("ir.model.fields", fid)["name"] in names:
-            out.append(fid)
-    return sorted(out)
-
-
 def pick(values: dict, *keys: str) -> dict[str, Any]:
     return {k: values[k] for k in keys if k in values}

@@ -258,7 +258,7 @@ def register(reg: Registry) -> None:
                 ),
             ),
         ],
-        order="default_code, name, id" if major >= 19 else "default_code, name, id",
+        order="default_code, name, id",
         display=product_display,
     )
     reg.model(

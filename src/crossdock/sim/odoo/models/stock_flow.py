@@ -379,7 +379,7 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
         sanity_check(env, ids)
     ctx = dict(ctx, button_validate_picking_ids=list(ids))
     # _pre_action_done_hook
-    if env.p.major == 16 and not ctx.get("skip_immediate"):
+    if env.p.immediate_transfer and not ctx.get("skip_immediate"):
         immediate = [
             p
             for p in ids
@@ -387,7 +387,7 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
         ]
         if immediate:
             return _wizard_action(env, "stock.immediate.transfer", "Immediate Transfer?", immediate, ctx)
-    if env.p.major >= 17:
+    if env.p.picked_flow:
         for pid in ids:
             moves = [
                 m
@@ -523,7 +523,7 @@ def action_done(env: Env, pid: int, cancel_backorder: bool) -> None:
         if m["state"] in ("done", "cancel"):
             continue
         lines = _move_lines(env, mid)
-        if env.p.major >= 17 and (
+        if env.p.picked_flow and (
             not env.value("stock.move", mid, "picked") or env.value("stock.move", mid, "quantity") <= EPS
         ):
             if cancel_backorder or m["product_uom_qty"] <= EPS:

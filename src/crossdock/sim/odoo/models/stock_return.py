@@ -335,7 +335,7 @@ def register(reg: Registry) -> None:
     wiz.before_create.append(_wizard_before_create)
     wiz.after_create.append(_wizard_after_create)
     wiz.default_hooks.append(_wizard_defaults)
-    if reg.major >= 18:
+    if reg.p.return_method == "action_create_returns":
         reg.method("stock.return.picking", "action_create_returns")(
             lambda env, model, ids: create_returns(env, model, ids)
         )
