@@ -9,7 +9,7 @@ from .carriers import DEFAULT_CARRIER, SCAC, freight, tracking_number
 from .cartonize import cartonize
 from .clock import iso, parse_iso
 from .errors import unprocessable
-from .orders import finish_cancel, release_work, set_status
+from .orders import cancel_remainder, open_qty, release_work, set_status
 from .sscc import make_sscc
 from .warehouse import (
     DAMAGE_BIN,
@@ -97,10 +97,6 @@ def _rule(order: dict, item: dict) -> str:
     return "fifo" if rule == "specific_lot" else rule
 
 
-def _open_qty(line: dict) -> Decimal:
-    return line["ordered"] - line["shipped"] - line["cancelled"]
-
-
 def run_wave(wh: Warehouse) -> None:
     candidates = [
         o
@@ -108,7 +104,7 @@ def run_wave(wh: Warehouse) -> None:
         if o["work"] is None
         and o["rejection_reason"] is None
         and o["status"] in ("RECEIVED", "PARTIALLY_SHIPPED", "EXCEPTION")
-        and any(_open_qty(ln) > 0 for ln in o["lines"])
+        and any(open_qty(ln) > 0 for ln in o["lines"])
     ]
     candidates.sort(key=lambda o: (o["ship_by"] or "9999", o["seq"]))
     for order in candidates:
@@ -122,7 +118,7 @@ def _release(wh: Warehouse, order: dict) -> None:
     allocs: list[dict] = []
     shorts: dict[str, Decimal] = {}
     for line in order["lines"]:
-        need = _open_qty(line)
+        need = open_qty(line)
         if need <= 0:
             continue
         item = wh.state["items"][line["sku"]]
@@ -160,26 +156,7 @@ def _await_stock_or_cancel(wh: Warehouse, order: dict, backorder: bool) -> None:
         status = order["status"] if order["status"] == "PARTIALLY_SHIPPED" else "RECEIVED"
         set_status(wh, order, status, "AWAITING_STOCK")
     else:
-        _cancel_remainder(wh, order, "OUT_OF_STOCK")
-
-
-def _cancel_remainder(wh: Warehouse, order: dict, reason: str) -> None:
-    lines = []
-    for line in order["lines"]:
-        remainder = _open_qty(line)
-        if remainder > 0:
-            line["cancelled"] += remainder
-            line["backordered"] = Decimal(0)
-            lines.append(
-                {
-                    "line_ref": line["line_ref"],
-                    "sku": line["sku"],
-                    "qty_cancelled": remainder,
-                    "uom": line["uom"],
-                }
-            )
-    shipped = any(line["shipped"] > 0 for line in order["lines"])
-    finish_cancel(wh, order, reason, lines, "SHIPPED" if shipped else None)
+        cancel_remainder(wh, order, "OUT_OF_STOCK")
 
 
 def _missing(wh: Warehouse, qty: Decimal, continuous: bool) -> Decimal:
@@ -284,7 +261,7 @@ def pick_and_pack(wh: Warehouse, order: dict) -> None:
         release_work(wh, order)
         for line in order["lines"]:
             line["allocated"] = line["picked"] = line["shipped"]
-            line["backordered"] = _open_qty(line)
+            line["backordered"] = open_qty(line)
         set_status(wh, order, "EXCEPTION", "SHORT_PICK")
         return
     nothing_picked = not work["picks"]
@@ -295,7 +272,7 @@ def pick_and_pack(wh: Warehouse, order: dict) -> None:
         if short > 0:
             if backorder:
                 line["backordered"] += short
-            elif not nothing_picked:  # with nothing to ship, _cancel_remainder cancels (and reports) it all
+            elif not nothing_picked:  # with nothing to ship, cancel_remainder cancels (and reports) it all
                 line["cancelled"] += short
     if nothing_picked:
         order["work"] = None
@@ -377,7 +354,7 @@ def ship(wh: Warehouse, order: dict) -> None:
     for key in [k for k, q in wh.state["quants"].items() if q["order"] == order["external_id"]]:
         del wh.state["quants"][key]
     order["work"] = None
-    closes = all(_open_qty(line) <= 0 for line in order["lines"])
+    closes = all(open_qty(line) <= 0 for line in order["lines"])
     shortages = []
     for line in order["lines"]:
         if line["backordered"] > 0:

@@ -320,14 +320,25 @@ def cancel_order(wh: Warehouse, external_id: str, body: Any) -> dict:
             409, "ORDER_SHIPPED", f"order {external_id!r} has shipped: it can no longer be cancelled"
         )
     release_work(wh, order)
-    cancelled_lines = []
     for line in order["lines"]:
-        remainder = line["ordered"] - line["shipped"] - line["cancelled"]
-        line["cancelled"] += remainder
-        line["backordered"] = Decimal(0)
-        line["allocated"] = line["picked"] = line["shipped"]
-        if remainder:
-            cancelled_lines.append(
+        line["allocated"] = line["picked"] = line["shipped"]  # its reservations are released
+    cancel_remainder(wh, order, reason or "REQUESTED_BY_CLIENT")
+    return order_view(order)
+
+
+def open_qty(line: dict) -> Decimal:
+    return line["ordered"] - line["shipped"] - line["cancelled"]
+
+
+def cancel_remainder(wh: Warehouse, order: dict, reason: str) -> None:
+    """Cancel what is neither shipped nor cancelled; an order that shipped some ends SHIPPED."""
+    lines = []
+    for line in order["lines"]:
+        remainder = open_qty(line)
+        if remainder > 0:
+            line["cancelled"] += remainder
+            line["backordered"] = Decimal(0)
+            lines.append(
                 {
                     "line_ref": line["line_ref"],
                     "sku": line["sku"],
@@ -335,11 +346,8 @@ def cancel_order(wh: Warehouse, external_id: str, body: Any) -> dict:
                     "uom": line["uom"],
                 }
             )
-    shipped_any = any(line["shipped"] > 0 for line in order["lines"])
-    finish_cancel(
-        wh, order, reason or "REQUESTED_BY_CLIENT", cancelled_lines, "SHIPPED" if shipped_any else None
-    )
-    return order_view(order)
+    shipped = any(line["shipped"] > 0 for line in order["lines"])
+    finish_cancel(wh, order, reason, lines, "SHIPPED" if shipped else None)
 
 
 def finish_cancel(
