@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from crossdock.connectors.wms.template import Context, Template, TemplateError
@@ -17,11 +15,9 @@ ORDER = {
         {"line_no": "2", "sku": "B-2", "quantity": {"value": "5", "uom": "EA"}, "requested_lot": "L9"},
     ],
 }
-FACTORS = {("A-1", "CS"): Decimal(12), ("A-1", "EA"): Decimal(1), ("B-2", "EA"): Decimal(1)}
 CTX = Context(
     code_lists={"service": {"two_day": "2DAY", "ground": "GND"}},
     xrefs={"sku_out": {"A-1": "VENDOR-A1"}},
-    unit_factors=lambda sku, uom: FACTORS[(sku, uom)],
 )
 
 
@@ -34,7 +30,8 @@ def test_paths_lists_filters_and_parent_scope():
             "$each": "$lines",
             "$map": {
                 "sku": "$sku | xref(sku_out)",
-                "qty": "$quantity | to_uom(EA, $sku)",
+                "qty": "$quantity.value | decimal",
+                "ref": "$requested_lot | default($sku)",
                 "lotNumber": "$requested_lot",
                 "order": "$^order_id",
             },
@@ -47,8 +44,8 @@ def test_paths_lists_filters_and_parent_scope():
         "routing": {"mode": "2DAY"},
         "shipTo": {"companyName": "STORE 7", "country": "US"},
         "orderItems": [
-            {"sku": "VENDOR-A1", "qty": "24", "order": "SO0042"},
-            {"sku": "B-2", "qty": "5", "lotNumber": "L9", "order": "SO0042"},
+            {"sku": "VENDOR-A1", "qty": "2", "ref": "A-1", "order": "SO0042"},
+            {"sku": "B-2", "qty": "5", "ref": "L9", "lotNumber": "L9", "order": "SO0042"},
         ],
         "kind": "B2B",
         "literal": "$not a path",
@@ -85,8 +82,6 @@ def test_bad_specs_are_refused_with_their_place(spec, message):
 def test_bad_values_name_where_they_were_met():
     with pytest.raises(TemplateError, match=r"template.m: 'overnight' is not in code list 'service'"):
         Template({"m": "$service_level | code(service)"}).render({"service_level": "overnight"}, CTX)
-    with pytest.raises(
-        TemplateError, match=r"template.q: cannot convert CS to EA without the item's pack sizes"
-    ):
-        Template({"q": "$quantity | to_uom(EA)"}).render({"quantity": {"value": "1", "uom": "CS"}})
+    with pytest.raises(TemplateError, match=r"template.q: 'many' is not a number"):
+        Template({"q": "$quantity | decimal"}).render({"quantity": "many"})
     assert Template({"m": "$s | code(service, 'STD')"}).render({"s": "x"}, CTX) == {"m": "STD"}

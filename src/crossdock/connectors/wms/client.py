@@ -56,10 +56,8 @@ class WmsClient:
             timeout=timeout,
             headers={auth_header: auth_format.format(key=api_key), "User-Agent": "crossdock-wms-connector"},
         )
-        self.calls = 0
 
     async def request(self, method: str, path: str, json: Any = None, params: dict | None = None) -> Any:
-        self.calls += 1
         where = f"{method} {path}"
         try:
             response = await self.http.request(method, path, json=json, params=params)

@@ -75,7 +75,6 @@ class Profile(Strict):
     event_id_header: str | None = None
     event_id_field: str = "event_id"
     event_type_field: str = "event_type"
-    sequence_field: str | None = "sequence"
     polling: PollingConfig | None = None
     delivery: Literal["feed", "push"] = Field(
         default="feed",

@@ -24,8 +24,7 @@ from ..webhooks import WebhookServer
 from .client import WmsClient
 from .profile import facility_xrefs, load_profile
 from .signatures import SignatureError, verify
-from .template import Context, TemplateError
-from .template import lookup as _lookup
+from .template import Context, TemplateError, lookup
 
 log = logging.getLogger("crossdock.wms")
 
@@ -69,7 +68,7 @@ class WmsSource:
         self.waiting: list[Incoming] = []  # refused webhooks, and pushed events, until the next poll
         self.webhook: WebhookServer | None = None
         self.next_poll = 0.0
-        self.hints = 0
+        self.hints = 0  # valid webhook hints received (the e2e tests read it)
         self._exhausted = False
 
     def bind(self, store) -> None:
@@ -135,7 +134,7 @@ class WmsSource:
             )
             return 400, {"error": "expected a JSON object"}
         header_id = headers.get((profile.event_id_header or "").lower())
-        if header_id and _lookup(event, profile.event_id_field) is None:
+        if header_id and lookup(event, profile.event_id_field) is None:
             event[profile.event_id_field] = header_id  # ShipHero-style: the id travels in a header
         event["_received_at"] = datetime.now(UTC).isoformat()
         incoming = self._incoming(event)
@@ -175,8 +174,8 @@ class WmsSource:
     def _incoming(self, event: dict[str, Any]) -> Incoming | None:
         """The canonical message for one WMS event; None for events the profile ignores."""
         p = self.profile.profile
-        event_id = str(_lookup(event, p.event_id_field))
-        kind = str(_lookup(event, p.event_type_field))
+        event_id = str(lookup(event, p.event_id_field))
+        kind = str(lookup(event, p.event_type_field))
         origin = f"wms {self.name} event {event_id}"
         if kind in p.ignored:
             return None

@@ -10,7 +10,7 @@ A spec is plain data:
   "$where": "$path" keeps only elements where the path is truthy;
 - {"$if": "$path", "$then": spec, "$else": spec} chooses on a truthy value;
 - a list maps each of its items.
-Filters are functions of (value, *args, context); profiles get the built-in ones below plus
+Filters are functions of (value, context, *args); profiles get the built-in ones below plus
 code lists and cross-references from their own YAML. A mistake in a spec is reported with the
 path of the key that holds it.
 """
@@ -32,12 +32,10 @@ class TemplateError(ValueError):
 
 @dataclass
 class Context:
-    """What filters may consult: code lists, cross-references, item unit factors, anything else."""
+    """What filters may consult: the profile's code lists and cross-references."""
 
     code_lists: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     xrefs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    unit_factors: Callable[[str, str], Decimal] | None = None  # (sku, uom) -> base units per uom
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -47,7 +45,7 @@ def _decimal(value: Any) -> Decimal:
         raise TemplateError(f"{value!r} is not a number") from None
 
 
-def _code(value: Any, list_name: str, ctx: Context, default: Any = "__error__") -> Any:
+def _code(value: Any, ctx: Context, list_name: str, default: Any = "__error__") -> Any:
     table = ctx.code_lists.get(list_name)
     if table is None:
         raise TemplateError(f"no code list {list_name!r} in the profile")
@@ -60,21 +58,8 @@ def _code(value: Any, list_name: str, ctx: Context, default: Any = "__error__") 
     raise TemplateError(f"{value!r} is not in code list {list_name!r} (known: {', '.join(map(str, table))})")
 
 
-def _xref(value: Any, name: str, ctx: Context) -> Any:
+def _xref(value: Any, ctx: Context, name: str) -> Any:
     return ctx.xrefs.get(name, {}).get(value, value)  # unknown keys pass through unchanged
-
-
-def _convert(value: Any, to_uom: str, ctx: Context, sku: Any = None) -> str:
-    """A {value, uom} quantity to `to_uom`, exactly; without item factors only same-unit is allowed."""
-    if value is None:
-        return None
-    quantity, uom = _decimal(value["value"]), value.get("uom") or to_uom
-    if uom == to_uom:
-        return _plain(quantity)
-    if ctx.unit_factors is None or sku is None:
-        raise TemplateError(f"cannot convert {uom} to {to_uom} without the item's pack sizes")
-    base = quantity * ctx.unit_factors(str(sku), uom)
-    return _plain(base / ctx.unit_factors(str(sku), to_uom))
 
 
 def _plain(number: Decimal) -> str:
@@ -88,21 +73,20 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "decimal": lambda v, ctx: None if v is None else _plain(_decimal(v)),
     "upper": lambda v, ctx: None if v is None else str(v).upper(),
     "lower": lambda v, ctx: None if v is None else str(v).lower(),
-    "default": lambda v, d, ctx: d if v in (None, "", []) else v,
+    "default": lambda v, ctx, d: d if v in (None, "", []) else v,
     "first": lambda v, ctx: v[0] if isinstance(v, list) and v else None,
-    "join": lambda v, sep, ctx: None if not v else sep.join(str(x) for x in v),
-    "split": lambda v, sep, ctx: None if not v else [x for x in str(v).split(sep) if x],
+    "join": lambda v, ctx, sep: None if not v else sep.join(str(x) for x in v),
+    "split": lambda v, ctx, sep: None if not v else [x for x in str(v).split(sep) if x],
     "list": lambda v, ctx: [] if v is None else (v if isinstance(v, list) else [v]),
-    "sum": lambda v, key, ctx: _plain(sum((_decimal(x[key]) for x in v or []), Decimal(0))),
+    "sum": lambda v, ctx, key: _plain(sum((_decimal(x[key]) for x in v or []), Decimal(0))),
     "not": lambda v, ctx: not v,
-    "equals": lambda v, other, ctx: v == other,
-    "code": lambda v, name, ctx, *default: None if v is None else _code(v, name, ctx, *default),
-    "xref": lambda v, name, ctx: None if v is None else _xref(v, name, ctx),
-    "to_uom": lambda v, uom, ctx, sku=None: _convert(v, uom, ctx, sku),
-    "quantity": lambda v, uom, ctx: None if v is None else {"value": _plain(_decimal(v)), "uom": uom},
+    "equals": lambda v, ctx, other: v == other,
+    "code": lambda v, ctx, name, *default: None if v is None else _code(v, ctx, name, *default),
+    "xref": lambda v, ctx, name: None if v is None else _xref(v, ctx, name),
+    "quantity": lambda v, ctx, uom: None if v is None else {"value": _plain(_decimal(v)), "uom": uom},
     "date": lambda v, ctx: None if not v else str(v)[:10],
     "utc": lambda v, ctx: _utc(v),
-    "named": lambda v, name, ctx: next((x.get("value") for x in v or [] if x.get("name") == name), None),
+    "named": lambda v, ctx, name: next((x.get("value") for x in v or [] if x.get("name") == name), None),
 }
 
 
@@ -132,10 +116,6 @@ def _literal(text: str) -> Any:
 
 def lookup(scope: Any, path: str) -> Any:
     """A dotted path into nested dicts and lists; None where it leads nowhere."""
-    return _lookup(scope, path)
-
-
-def _lookup(scope: Any, path: str) -> Any:
     value = scope
     for part in [p for p in path.split(".") if p]:
         if isinstance(value, Mapping):
@@ -217,7 +197,7 @@ class Template:
             depth, path = depth + 1, path[1:]
         if depth >= len(scopes):
             raise TemplateError(f"{where}: {text!r} reaches above the document")
-        value = _lookup(scopes[-1 - depth], path)
+        value = lookup(scopes[-1 - depth], path)
         for pipe in pipes:
             name, raw_args = _FILTER.match(pipe).groups()
             args = [_literal(a) for a in raw_args.split(",")] if raw_args else []
@@ -226,13 +206,7 @@ class Template:
                 for a in args
             ]
             try:
-                value = self._call(name, value, args, ctx)
+                value = self.filters[name](value, ctx, *args)
             except TemplateError as exc:
                 raise TemplateError(f"{where}: {exc}") from None
         return value
-
-    def _call(self, name: str, value: Any, args: list[Any], ctx: Context) -> Any:
-        function = self.filters[name]
-        if name in ("code", "to_uom"):  # these take the context before their optional arguments
-            return function(value, args[0], ctx, *args[1:])
-        return function(value, *args, ctx)

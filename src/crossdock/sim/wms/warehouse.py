@@ -99,10 +99,6 @@ class WmsConfig:
         return {f.name for f in fields(cls)} - {"seed", "api_key", "facility", "seed_catalogue"}
 
 
-def now_iso(clock: SimClock) -> str:
-    return iso(clock.now)
-
-
 class Warehouse:
     def __init__(self, store: Store, config: WmsConfig) -> None:
         self.lock = threading.RLock()
@@ -136,10 +132,6 @@ class Warehouse:
         self.clock = SimClock(parse_iso(self.state["clock"]))
 
     # --- configuration -------------------------------------------------------------------------
-    @property
-    def config(self) -> WmsConfig:
-        return WmsConfig(**self.state["config"])
-
     def cfg(self, name: str) -> Any:
         return self.state["config"][name]
 
