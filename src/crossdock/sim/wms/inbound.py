@@ -110,9 +110,8 @@ def create_notice(wh: Warehouse, body: Any) -> tuple[int, dict]:
     }
     wh.state["notices"][external_id] = notice
     wh.touch("notices", external_id)
-    arrival = wh.clock.now
-    if spec["expected_at"] and spec["expected_at"] > iso(arrival):
-        arrival = wh.clock.now + (parse_when(spec["expected_at"], "expected_at") - wh.clock.now)
+    expected = parse_when(spec["expected_at"], "expected_at")
+    arrival = max(wh.clock.now, expected) if expected else wh.clock.now  # never in the past
     schedule(wh, "receive", arrival + timedelta(minutes=wh.cfg("receive_minutes")), external_id)
     return 201, notice_view(notice)
 
