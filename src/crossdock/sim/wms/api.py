@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from . import events, faults, inbound, operations, orders
-from .errors import ApiError, bad_request, not_found, unprocessable
+from .errors import ApiError, bad_request, not_found
 from .store import wire_dumps
 from .warehouse import (
     SPECIAL_BINS,
@@ -284,9 +284,7 @@ def _stock_row(app: WmsApp, row: Any, prefix: str) -> tuple:
     if not isinstance(row, dict):
         raise bad_request("a stock row must be an object", prefix.rstrip(".") or None)
     sku = str(req_str(row, "sku", f"{prefix}sku"))
-    item = app.wh.item(sku)
-    if item is None:
-        raise unprocessable("UNKNOWN_SKU", f"unknown SKU {sku!r}", f"{prefix}sku")
+    item = app.wh.known_item(sku, f"{prefix}sku")
     lot = req_str(row, "lot", f"{prefix}lot", required=False)
     location = req_str(row, "location", f"{prefix}location", required=False) or app.wh.putaway_bin(sku, lot)
     if location not in STORAGE_BINS and location not in SPECIAL_BINS:

@@ -17,7 +17,7 @@ import httpx
 from crossdock.connectors.wms import signatures
 
 from .errors import bad_request, not_found
-from .warehouse import Warehouse, req_list, req_str
+from .warehouse import Warehouse, req_list, req_str, subscribed
 
 EVENT_TYPES = (
     "order.accepted",
@@ -45,15 +45,8 @@ def subscribe(wh: Warehouse, body: Any) -> dict:
         raise bad_request("secret must be at least 8 characters", "secret")
     events = req_list(body, "events", "events", required=False) or ["*"]
     for i, pattern in enumerate(events):
-        known = (
-            pattern == "*"
-            or pattern in EVENT_TYPES
-            or (
-                isinstance(pattern, str)
-                and pattern.endswith(".*")
-                and any(t.startswith(pattern[:-1]) for t in EVENT_TYPES)
-            )
-        )
+        # a pattern is known when delivery would match it to at least one event type
+        known = isinstance(pattern, str) and any(subscribed([pattern], t) for t in EVENT_TYPES)
         if not known:
             raise bad_request(f"unknown event type {pattern!r}", f"events[{i}]")
     hook_id = f"wh_{wh.next_id('webhook'):04d}"

@@ -60,11 +60,7 @@ def _validate(wh: Warehouse, body: dict) -> dict:
         serials = req_list(raw, "serials", f"{field}.serials", required=False)
         if not all(isinstance(s, str) for s in serials):
             raise bad_request("serials must be strings", f"{field}.serials")
-        item = wh.item(str(sku))
-        if item is None:
-            raise unprocessable(
-                "UNKNOWN_SKU", f"unknown SKU {sku!r}: send it with PUT /v1/items/{sku} first", f"{field}.sku"
-            )
+        item = wh.known_item(str(sku), f"{field}.sku")
         base = wh.to_base(item, qty, uom or item["base_uom"], f"{field}.qty_expected")
         if (lot is not None or expiry is not None) and item["tracking"]["lot"] != "required":
             raise unprocessable("LOT_NOT_TRACKED", f"item {sku} is not lot-tracked", f"{field}.lot")

@@ -136,11 +136,7 @@ def validate_order(wh: Warehouse, body: Any) -> dict:
         qty = parse_decimal(raw.get("qty"), f"{field}.qty")
         uom = req_str(raw, "uom", f"{field}.uom", required=False, max_len=20)
         lot = req_str(raw, "lot_requested", f"{field}.lot_requested", required=False, max_len=64)
-        item = wh.item(str(sku))
-        if item is None:
-            raise unprocessable(
-                "UNKNOWN_SKU", f"unknown SKU {sku!r}: send it with PUT /v1/items/{sku} first", f"{field}.sku"
-            )
+        item = wh.known_item(str(sku), f"{field}.sku")
         uom = uom or item["base_uom"]
         base = wh.to_base(item, qty, uom, f"{field}.qty" if uom == item["base_uom"] else f"{field}.uom")
         if lot is not None and item["tracking"]["lot"] != "required":

@@ -183,7 +183,7 @@ class Warehouse:
         }
         self._pending.append((seq, event_type, wire_dumps(envelope)))
         for hook in self.state["webhooks"].values():
-            if _subscribed(hook["events"], event_type):
+            if subscribed(hook["events"], event_type):
                 self.state["deliveries"].append(
                     {
                         "id": self.next_id("delivery"),
@@ -204,6 +204,15 @@ class Warehouse:
     # --- items ------------------------------------------------------------------------------------
     def item(self, sku: str) -> dict | None:
         return self.state["items"].get(sku)
+
+    def known_item(self, sku: str, field: str) -> dict:
+        """The item a request names, or the 422 for an unknown SKU."""
+        item = self.item(sku)
+        if item is None:
+            raise unprocessable(
+                "UNKNOWN_SKU", f"unknown SKU {sku!r}: send it with PUT /v1/items/{sku} first", field
+            )
+        return item
 
     def factor(self, item: dict, uom: str, field: str) -> Decimal:
         for level in item["pack_levels"]:
@@ -372,7 +381,7 @@ class Warehouse:
         return sorted(rows, key=lambda r: (r["sku"], r["lot"] or "", r["location"] or "", r["status"]))
 
 
-def _subscribed(patterns: list[str], event_type: str) -> bool:
+def subscribed(patterns: list[str], event_type: str) -> bool:
     return any(
         p in ("*", event_type) or (p.endswith(".*") and event_type.startswith(p[:-1])) for p in patterns
     )
