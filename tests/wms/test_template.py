@@ -85,3 +85,13 @@ def test_bad_values_name_where_they_were_met():
     with pytest.raises(TemplateError, match=r"template.q: 'many' is not a number"):
         Template({"q": "$quantity | decimal"}).render({"quantity": "many"})
     assert Template({"m": "$s | code(service, 'STD')"}).render({"s": "x"}, CTX) == {"m": "STD"}
+
+
+def test_expressions_are_parsed_once_not_per_render():
+    from crossdock.connectors.wms.template import _parse
+
+    template = Template({"a": "$order_id | lower | default($missing)", "b": "$lines | sum(line_no)"})
+    first = template.render(ORDER)
+    misses = _parse.cache_info().misses
+    assert template.render(ORDER) == first == {"a": "so0042", "b": "3"}
+    assert _parse.cache_info().misses == misses

@@ -17,6 +17,7 @@ path of the key that holds it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,26 @@ def _literal(text: str) -> Any:
         return text
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[int, str, tuple[tuple[str, str, tuple[Any, ...]], ...]]:
+    """ "$^path | f(a, b)" -> (scope depth, path, ((raw pipe, name, args), ...)); name "" if malformed.
+
+    Cached: profiles are parsed when they load and rendered per message, so each expression is
+    split once."""
+    path, *pipes = text.split("|")
+    path = path.strip()[1:]
+    depth = 0
+    while path.startswith("^"):
+        depth, path = depth + 1, path[1:]
+    filters = []
+    for pipe in pipes:
+        match = _FILTER.match(pipe)
+        name, raw_args = match.groups() if match else ("", None)
+        args = tuple(_literal(a) for a in raw_args.split(",")) if raw_args else ()
+        filters.append((pipe.strip(), name, args))
+    return depth, path, tuple(filters)
+
+
 def lookup(scope: Any, path: str) -> Any:
     """A dotted path into nested dicts and lists; None where it leads nowhere."""
     value = scope
@@ -141,10 +162,9 @@ class Template:
 
     def _check(self, spec: Any, where: str) -> None:
         if isinstance(spec, str) and spec.startswith("$") and not spec.startswith("$$"):
-            for part in spec.split("|")[1:]:
-                match = _FILTER.match(part)
-                if not match or match.group(1) not in self.filters:
-                    raise TemplateError(f"{where}: unknown filter {part.strip()!r}")
+            for raw, name, _ in _parse(spec)[2]:
+                if name not in self.filters:
+                    raise TemplateError(f"{where}: unknown filter {raw!r}")
         elif isinstance(spec, Mapping):
             if "$each" in spec and "$map" not in spec:
                 raise TemplateError(f"{where}: $each needs a $map")
@@ -190,20 +210,14 @@ class Template:
         return spec
 
     def _expression(self, text: str, scopes: list[Any], ctx: Context, where: str) -> Any:
-        path, *pipes = text.split("|")
-        path = path.strip()[1:]
-        depth = 0
-        while path.startswith("^"):
-            depth, path = depth + 1, path[1:]
+        depth, path, filters = _parse(text)
         if depth >= len(scopes):
             raise TemplateError(f"{where}: {text!r} reaches above the document")
         value = lookup(scopes[-1 - depth], path)
-        for pipe in pipes:
-            name, raw_args = _FILTER.match(pipe).groups()
-            args = [_literal(a) for a in raw_args.split(",")] if raw_args else []
+        for _, name, literals in filters:
             args = [
                 self._expression(a, scopes, ctx, where) if isinstance(a, str) and a.startswith("$") else a
-                for a in args
+                for a in literals
             ]
             try:
                 value = self.filters[name](value, ctx, *args)
