@@ -21,7 +21,7 @@ CLIENT_KEY = asyncssh.generate_private_key("ssh-ed25519")
 
 def quiet_wms(**overrides: object) -> WmsConfig:
     """A warehouse without random faults: every test switches on exactly what it checks."""
-    return WmsConfig.undisturbed(**{"seed": 7, "cycle_count_variance_rate": 0.0, **overrides})
+    return WmsConfig.undisturbed(**{"seed": 7, **overrides})
 
 
 def make_config(root: Path, **overrides: object) -> TplConfig:

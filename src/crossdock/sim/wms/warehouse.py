@@ -58,6 +58,7 @@ DISTURBANCES = (
     "short_receipt_rate",
     "damaged_rate",
     "return_short_rate",
+    "cycle_count_variance_rate",
 )
 
 
@@ -90,8 +91,8 @@ class WmsConfig:
 
     @classmethod
     def undisturbed(cls, **overrides: Any) -> WmsConfig:
-        """No random short picks, mispicks, receipt variances or damage: every quantity is exact unless
-        ``overrides`` switch a disturbance on."""
+        """No random short picks, mispicks, receipt or count variances, or damage: every quantity is exact
+        unless ``overrides`` switch a disturbance on."""
         return cls(**{**dict.fromkeys(DISTURBANCES, 0.0), **overrides})
 
     @classmethod
