@@ -3,8 +3,9 @@
 Starts the Odoo emulator (17.0) and the WMS emulator in this process, and crossdock between
 them. Odoo releases a few dozen orders (some hundred lines) and purchase receipts; the
 warehouse waves, picks (with short picks), packs and ships, receives (over, short, damaged);
-the WMS goes down for a while in the middle and comes back; one order names a SKU the warehouse
-does not know and is dead-lettered, then corrected and replayed as an operator would; customers
+the WMS goes down for a while in the middle and comes back; one order to an address without a
+street is refused by the warehouse and dead-lettered, then corrected and replayed as an operator
+would; customers
 return goods; the night's cycle count and snapshot are reconciled against Odoo. Every phase is
 a normal crossdock run; the report at the end is read from the ledger and from Odoo.
 """

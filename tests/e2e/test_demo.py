@@ -22,5 +22,5 @@ def test_the_day(tmp_path):
     applied = int(
         next(line for line in out.splitlines() if "shipment confirmations applied" in line).split("│")[2]
     )
-    assert released >= 15 and applied >= 15  # backorders are released again; split shipments confirm again
+    assert released >= 15 and applied >= 15  # split shipments confirm their backorders too
     assert (tmp_path / "day" / "crossdock.db").exists()

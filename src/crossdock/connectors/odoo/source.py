@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ...core.cursors import Cursors, KeyValue, MemoryKeyValue
+from ...model import OrderCancellation
 from ..base import Incoming
 from . import mapping
 from .client import OdooClient, OdooConnectionOptions
@@ -50,6 +51,7 @@ PICKING_FIELDS = [
     "picking_type_id",
     "scheduled_date",
     "move_ids",
+    "backorder_id",
     "carrier_id",
     "location_id",
     "location_dest_id",
@@ -243,8 +245,6 @@ class OdooSource:
             sale = sales[m2o_id(picking["sale_id"])]
             subject = f"odoo:sale.order:{sale['name']}"
             if picking["state"] == "cancel":
-                from ...model import OrderCancellation
-
                 doc = OrderCancellation(
                     order_id=sale["name"],
                     reason=f"delivery {picking['name']} cancelled in Odoo",
@@ -260,8 +260,8 @@ class OdooSource:
                     )
                 )
                 continue
-            if not moves.get(picking["id"]):
-                continue
+            if not moves.get(picking["id"]) or m2o_id(picking.get("backorder_id")):
+                continue  # a backorder is the rest of an order the warehouse already holds and ships
             customer = partners.get(m2o_id(sale["partner_id"])) or partners[m2o_id(picking["partner_id"])]
             doc = mapping.sales_order(
                 picking,
